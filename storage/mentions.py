@@ -1,0 +1,124 @@
+"""Store mention records: authors upserted, mentions inserted once, exact duplicates dropped."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timezone
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from monitor.records import AuthorRecord, MentionRecord
+from storage.models import Author, Mention, utcnow
+
+
+@dataclass
+class SaveResult:
+    """What one save did: how many were new, how many were already stored."""
+
+    new: int = 0
+    duplicates: int = 0
+    new_ids: list[int] = field(default_factory=list)
+
+    def __iadd__(self, other: SaveResult) -> SaveResult:
+        self.new += other.new
+        self.duplicates += other.duplicates
+        self.new_ids.extend(other.new_ids)
+        return self
+
+
+def _aware(value):  # type: ignore[no-untyped-def]
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
+def upsert_author(session: Session, record: AuthorRecord) -> Author:
+    """The stored author for a handle on a channel, created or refreshed from `record`."""
+    handle = record.handle.lstrip("@").casefold()
+    author = session.exec(
+        select(Author).where(Author.channel == record.channel, Author.handle == handle)
+    ).one_or_none()
+    if author is None:
+        author = Author(channel=record.channel, handle=handle)
+        session.add(author)
+    # newer observations win, but a missing value never erases a known one
+    for name in ("name", "platform_user_id", "followers", "verified", "location", "karma"):
+        value = getattr(record, name)
+        if value is not None:
+            setattr(author, name, value)
+    if record.account_created_at is not None:
+        author.account_created_at = _aware(record.account_created_at)
+    author.updated_at = utcnow()
+    session.flush()
+    return author
+
+
+def _insert_ignoring_conflict(session: Session, values: dict) -> int | None:
+    """Insert one mention; None when (channel, platform_id) is already stored.
+
+    ON CONFLICT DO NOTHING rather than check-then-insert: two scans at once must not both insert.
+    """
+    dialect = session.get_bind().dialect.name
+    table = Mention.__table__
+    if dialect == "postgresql":
+        stmt = postgresql.insert(table).values(**values).on_conflict_do_nothing(
+            index_elements=["channel", "platform_id"]
+        )
+    elif dialect == "sqlite":
+        stmt = sqlite.insert(table).values(**values).on_conflict_do_nothing(
+            index_elements=["channel", "platform_id"]
+        )
+    else:  # other databases: the unique constraint still protects, at the cost of an error
+        stmt = table.insert().values(**values)
+    result = session.execute(stmt.returning(table.c.id))
+    row = result.first()
+    return row[0] if row else None
+
+
+def save_mentions(session: Session, records: Iterable[MentionRecord]) -> SaveResult:
+    """Store records once each: by (channel, platform id), and by content for exact repeats."""
+    result = SaveResult()
+    for record in records:
+        author = upsert_author(session, record.author)
+        content_hash = record.content_hash
+        repeat = session.exec(
+            select(Mention.id).where(
+                Mention.content_hash == content_hash,
+                Mention.platform_id != record.platform_id,
+            )
+        ).first()
+        if repeat is not None:
+            result.duplicates += 1
+            continue
+        values = dict(
+            channel=record.channel,
+            platform_id=record.platform_id,
+            brand=record.brand,
+            author_id=author.id,
+            text=record.text,
+            lang=record.lang,
+            created_at=_aware(record.created_at),
+            url=record.url,
+            in_reply_to=record.in_reply_to,
+            conversation_id=record.conversation_id,
+            parent_text=record.parent_text,
+            quoted_text=record.quoted_text,
+            title=record.title,
+            links=list(record.links),
+            metrics=dict(record.metrics),
+            content_hash=content_hash,
+            source=record.source,
+            query=record.query,
+            fetched_at=_aware(record.fetched_at) or utcnow(),
+            raw=record.raw,
+        )
+        new_id = _insert_ignoring_conflict(session, values)
+        if new_id is None:
+            result.duplicates += 1
+        else:
+            result.new += 1
+            result.new_ids.append(new_id)
+    session.flush()
+    return result
