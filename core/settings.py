@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal, Mapping
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from core.errors import ConfigError
 
@@ -153,6 +153,12 @@ class Settings(_Model):
     offers: dict[str, dict[str, OfferLimit]] = Field(default_factory=dict)  # brand -> category
     cases: CasesSettings = Field(default_factory=CasesSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
+    _source: str = PrivateAttr(default="built-in defaults")
+
+    @property
+    def source(self) -> str:
+        """The config file these settings came from, or "built-in defaults"."""
+        return self._source
 
     @property
     def home_path(self) -> Path:
@@ -196,6 +202,28 @@ def _format_validation_error(exc: ValidationError, source: str) -> str:
     return f"{source}: `{key}`: {err['msg']}.{hint}{more}"
 
 
+SECRET_KEYS = {
+    ("sources", "x", "bearer_token"): "bearer_token_env",
+    ("sources", "reddit", "client_id"): "client_id_env",
+    ("sources", "reddit", "client_secret"): "client_secret_env",
+    ("digest", "smtp", "password"): "password_env",
+}
+
+
+def _refuse_inline_secrets(data: Mapping[str, Any], source: str) -> None:
+    """Secrets in a file end up in backups and repositories: only the environment holds them."""
+    for path, env_key in SECRET_KEYS.items():
+        node: Any = data
+        for part in path[:-1]:
+            node = node.get(part) if isinstance(node, Mapping) else None
+        if isinstance(node, Mapping) and path[-1] in node:
+            key = ".".join(path)
+            raise ConfigError(
+                f"{source}: `{key}`: secrets are not read from config files. Remove it and set "
+                f"the environment variable named by `{'.'.join(path[:-1])}.{env_key}` instead."
+            )
+
+
 def load_settings(
     path: str | Path | None = None,
     *,
@@ -220,18 +248,21 @@ def load_settings(
             loaded = yaml.safe_load(candidate.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}" if mark else ""
-            raise ConfigError(f"{source}: not valid YAML{where}: {exc}") from None
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            problem = getattr(exc, "problem", None) or "syntax error"
+            raise ConfigError(f"{source}: not valid YAML{where}: {problem}.") from None
         if loaded is None:
             loaded = {}
         if not isinstance(loaded, dict):
             raise ConfigError(f"{source}: the top level must be a mapping of keys, not a list.")
         data = loaded
+    _refuse_inline_secrets(data, source)
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_format_validation_error(exc, source)) from None
 
+    settings._source = source
     # environment: database and secrets (never from the file)
     if env.get(DB_ENV):
         settings.database = env[DB_ENV]

@@ -1,0 +1,485 @@
+"""The `callbrief` command: thin commands that load settings, build objects and call the library."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from core.errors import CallbriefError, ConfigError
+from core.settings import Settings, default_home, load_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False)
+
+app = typer.Typer(
+    name="callbrief",
+    help=(
+        "Callback briefs for customer-care teams: collect brand mentions, understand the "
+        "grievance, brief the caller, digest the day.\n\n"
+        f"Default database: {default_home() / 'callbrief.db'} (override with --db or "
+        "CALLBRIEF_DB).\n\nExample: callbrief demo --out ./callbrief-demo"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class AppState:
+    """Settings read once, and the engine and analyzer built on first use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._engine = None
+        self._analyzer = None
+
+    @property
+    def engine(self):  # type: ignore[no-untyped-def]
+        if self._engine is None:
+            from storage.db import open_database
+
+            self._engine = open_database(self.settings.database_url)
+        return self._engine
+
+    @property
+    def analyzer(self):  # type: ignore[no-untyped-def]
+        if self._analyzer is None:
+            from nlp.pipeline import build_analyzer
+
+            with err.status("Loading language models..."):
+                self._analyzer = build_analyzer(
+                    self.settings.nlp,
+                    languages=list(self.settings.languages),
+                    taxonomy=self.settings.taxonomy,
+                )
+        return self._analyzer
+
+
+def handled(fn: F) -> F:
+    """Turn our own errors into one clear line and a non-zero exit, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except CallbriefError as exc:
+            err.print(f"[bold red]Error:[/] {exc}")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err.print("Interrupted; everything committed so far is kept.")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def state(ctx: typer.Context) -> AppState:
+    return ctx.ensure_object(AppState)  # type: ignore[no-any-return]
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    config: Path | None = typer.Option(
+        None, "--config", "-c", help="config.yaml to use (default: ./config.yaml, else built-in)."
+    ),
+    db: str | None = typer.Option(
+        None, "--db", help="SQLAlchemy database URL, e.g. postgresql://user@host/callbrief."
+    ),
+) -> None:
+    """Global options; run `callbrief COMMAND --help` for each command."""
+    try:
+        settings = load_settings(config, database=db)
+    except ConfigError as exc:
+        err.print(f"[bold red]Error:[/] {exc}")
+        raise typer.Exit(exc.exit_code) from None
+    ctx.obj = AppState(settings)
+
+
+def progress_bar():  # type: ignore[no-untyped-def]
+    from core.richprogress import RichProgress
+
+    return RichProgress(err)
+
+
+# ---------------------------------------------------------------------------------------------
+@app.command()
+@handled
+def where(ctx: typer.Context) -> None:
+    """Show where callbrief keeps its data and which config it read.
+
+    Example: callbrief where
+    """
+    s = state(ctx).settings
+    from sqlalchemy.engine import make_url
+
+    out.print(f"config:   {s.source}")
+    out.print(f"database: {make_url(s.database_url).render_as_string(hide_password=True)}")
+    out.print(f"home:     {s.home_path}")
+    out.print(f"brands:   {', '.join(b.name for b in s.brands) or '(none configured)'}")
+
+
+@app.command()
+@handled
+def demo(
+    ctx: typer.Context,
+    out_dir: Path = typer.Option(Path("callbrief-demo"), "--out", help="Folder for the results."),
+) -> None:
+    """Replay bundled recorded X, Reddit and RSS data offline: briefs and a digest out.
+
+    Example: callbrief demo --out ./callbrief-demo
+    """
+    from core.demo import run_demo
+
+    st = state(ctx)
+    with progress_bar() as bar:
+        report = run_demo(st.settings, out_dir, progress=bar, analyzer=lambda: st.analyzer)
+    out.print(report.summary())
+
+
+@app.command()
+@handled
+def scan(
+    ctx: typer.Context,
+    source: list[str] | None = typer.Option(
+        None, "--source", "-s", help="x, reddit or rss; repeat for several (default: all enabled)."
+    ),
+) -> None:
+    """Collect new brand mentions from the configured sources, once.
+
+    Example: callbrief scan --source x --source reddit
+    """
+    from monitor.scan import run_scan
+
+    st = state(ctx)
+    with progress_bar() as bar:
+        report = run_scan(st.settings, st.engine, sources=source or None, progress=bar)
+    table = Table(title="Scan")
+    for column in ("source", "status", "new", "duplicates", "skipped", "errors", "quota"):
+        table.add_column(column)
+    for row in report.rows:
+        quota = f"{row.quota_used}/{row.quota_limit}" if row.quota_limit else str(row.quota_used)
+        table.add_row(row.source, row.status, str(row.new), str(row.duplicates),
+                      str(row.skipped), str(row.errors), quota)
+    out.print(table)
+    if report.failed:
+        err.print("[bold red]Some sources failed[/]; see the table above. Others were kept.")
+        raise typer.Exit(1)
+
+
+@app.command("import")
+@handled
+def import_(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="JSONL file, one mention per line (see README)."),
+) -> None:
+    """Import mentions from a JSONL file; re-importing the same file adds nothing.
+
+    Example: callbrief import mentions.jsonl
+    """
+    from core.importer import import_jsonl
+
+    st = state(ctx)
+    with progress_bar() as bar:
+        report = import_jsonl(st.engine, file, progress=bar)
+    for number, reason in report.bad_lines:
+        err.print(f"{file}:{number}: skipped: {reason}")
+    out.print(
+        f"{report.saved.new} new, {report.saved.duplicates} already stored, "
+        f"{len(report.bad_lines)} bad line(s) of {report.lines}."
+    )
+    if report.bad_lines:
+        raise typer.Exit(1)
+
+
+@app.command("import-crm")
+@handled
+def import_crm(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="CSV with channel,handle,name,phone,email columns."),
+) -> None:
+    """Link handles to one customer and attach phone numbers from a CRM export.
+
+    Example: callbrief import-crm customers.csv
+    """
+    from storage.customers import import_crm_csv
+    from storage.db import session_scope
+
+    with session_scope(state(ctx).engine) as session:
+        report = import_crm_csv(session, file)
+    for number, reason in getattr(report, "bad_rows", []):
+        err.print(f"{file}:{number}: skipped: {reason}")
+    out.print(str(report))
+
+
+@app.command()
+@handled
+def analyze(
+    ctx: typer.Context,
+    text: str | None = typer.Argument(None, help="One text to analyse (with --json)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of storing."),
+    brand: str | None = typer.Option(None, "--brand", help="Brand the text is about."),
+    file: Path | None = typer.Option(None, "--file", help="One text per line; JSON per line."),
+) -> None:
+    """Analyse stored mentions that have no analysis yet, or texts given here (--json).
+
+    Examples: callbrief analyze | callbrief analyze --json "Kargom gelmedi, paramı iade edin"
+    """
+    from core.analyze import analyze_pending, analyze_safely
+    from nlp.types import TextContext
+
+    st = state(ctx)
+    if text is None and file is None:
+        if as_json:
+            raise ConfigError("analyze --json needs a TEXT argument or --file F.")
+        with progress_bar() as bar:
+            report = analyze_pending(st.engine, st.analyzer, progress=bar)
+        out.print(f"{report.analysed} analysed, {report.failed} failed.")
+        return
+    if not as_json:
+        raise ConfigError("Texts given on the command line are printed, not stored: add --json.")
+    if file is not None:
+        try:
+            texts = file.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise ConfigError(f"Cannot read {file}: {exc.strerror}.") from None
+    else:
+        texts = [text or ""]
+    batch = st.settings.nlp.batch_size
+    for start in range(0, len(texts), batch):
+        chunk = texts[start : start + batch]
+        results = analyze_safely(st.analyzer, chunk, [TextContext(brand=brand) for _ in chunk])
+        for result in results:
+            sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+
+
+@app.command()
+@handled
+def brief(
+    ctx: typer.Context,
+    mention_id: str = typer.Argument(..., metavar="ID", help="The mention's platform id."),
+    fmt: str = typer.Option("md", "--format", "-f", help="md or html."),
+    out_file: Path | None = typer.Option(None, "--out", "-o", help="Write here, not stdout."),
+) -> None:
+    """Write the callback brief for one mention.
+
+    Example: callbrief brief 1859372612345678901 --format html --out brief.html
+    """
+    from briefs.brief import render_brief
+    from storage.db import session_scope
+
+    _check_format(fmt, ("md", "html"))
+    st = state(ctx)
+    with session_scope(st.engine) as session:
+        document = render_brief(session, st.settings, mention_id, fmt)
+    _emit(document, out_file)
+
+
+@app.command()
+@handled
+def briefs(
+    ctx: typer.Context,
+    out_dir: Path = typer.Option(..., "--out", "-o", help="Folder to write the briefs into."),
+    fmt: list[str] | None = typer.Option(None, "--format", "-f", help="md and/or html."),
+) -> None:
+    """Write briefs for every open case.
+
+    Example: callbrief briefs --out ./briefs --format html
+    """
+    from briefs.brief import write_briefs
+
+    formats = fmt or ["md", "html"]
+    for f in formats:
+        _check_format(f, ("md", "html"))
+    st = state(ctx)
+    with progress_bar() as bar:
+        paths = write_briefs(st.engine, st.settings, out_dir, formats, progress=bar)
+    out.print(f"{len(paths)} brief file(s) in {out_dir}")
+
+
+@app.command()
+@handled
+def cases(
+    ctx: typer.Context,
+    brand: str | None = typer.Option(None, "--brand"),
+    status: str | None = typer.Option(None, "--status"),
+    agent: str | None = typer.Option(None, "--agent"),
+    overdue: bool = typer.Option(False, "--overdue", help="Only cases past their SLA."),
+) -> None:
+    """Show the callback queue: overdue first, then by priority.
+
+    Example: callbrief cases --brand Kargola --overdue
+    """
+    from storage.cases import queue
+    from storage.db import session_scope
+
+    st = state(ctx)
+    with session_scope(st.engine) as session:
+        rows = queue(session, st.settings, brand=brand, status=status, agent=agent,
+                     overdue=overdue)
+    table = Table(title=f"Callback queue ({len(rows)})")
+    columns = ("case", "brand", "customer", "category", "priority", "status", "agent", "sla",
+               "due")
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(_cell(getattr(row, c, None)) for c in columns))
+    out.print(table)
+
+
+@app.command()
+@handled
+def assign(
+    ctx: typer.Context,
+    case_id: int = typer.Argument(..., metavar="CASE"),
+    agent_name: str = typer.Argument(..., metavar="AGENT"),
+) -> None:
+    """Give a case to an agent.
+
+    Example: callbrief assign 12 ayse
+    """
+    from storage.cases import assign as assign_case
+    from storage.db import session_scope
+
+    with session_scope(state(ctx).engine) as session:
+        assign_case(session, case_id, agent_name)
+    out.print(f"Case {case_id} assigned to {agent_name}.")
+
+
+@app.command()
+@handled
+def outcome(
+    ctx: typer.Context,
+    case_id: int = typer.Argument(..., metavar="CASE"),
+    result: str = typer.Option(
+        ..., "--result", help="reached, unreachable, resolved, escalated or follow_up."
+    ),
+    note: str | None = typer.Option(None, "--note"),
+    follow_up: datetime | None = typer.Option(None, "--follow-up", help="Date of the next call."),
+    agent_name: str | None = typer.Option(None, "--agent"),
+) -> None:
+    """Record what happened on a callback.
+
+    Example: callbrief outcome 12 --result follow_up --note "courier booked" --follow-up 2026-11-25
+    """
+    from datetime import timezone
+
+    from storage.cases import record_outcome
+    from storage.db import session_scope
+
+    if follow_up is not None and follow_up.tzinfo is None:
+        follow_up = follow_up.replace(tzinfo=timezone.utc)
+    with session_scope(state(ctx).engine) as session:
+        record_outcome(session, case_id, result, note=note, follow_up=follow_up, agent=agent_name)
+    out.print(f"Case {case_id}: {result} recorded.")
+
+
+@app.command()
+@handled
+def digest(
+    ctx: typer.Context,
+    day: datetime | None = typer.Option(
+        None, "--date", formats=["%Y-%m-%d"], help="Day to report (default: yesterday)."
+    ),
+    out_file: Path | None = typer.Option(None, "--out", "-o", help="Write here, not stdout."),
+    fmt: str = typer.Option("", "--format", "-f", help="html or txt (default: from --out)."),
+    email: bool = typer.Option(False, "--email", help="Send it to the configured recipients."),
+) -> None:
+    """Build the managers' daily digest.
+
+    Example: callbrief digest --date 2026-11-22 --out digest.html --email
+    """
+    from briefs.digest import build_digest, render_digest
+    from briefs.mail import send_digest
+    from storage.db import session_scope
+
+    st = state(ctx)
+    target = day.date() if day else date.today() - timedelta(days=1)
+    fmt = fmt or ("html" if out_file and out_file.suffix in (".html", ".htm") else "txt")
+    _check_format(fmt, ("html", "txt"))
+    with session_scope(st.engine) as session:
+        report = build_digest(session, st.settings, target)
+    if email:
+        send_digest(report, st.settings)
+        err.print(f"Digest sent to {', '.join(st.settings.digest.recipients)}.")
+    if out_file or not email:
+        _emit(render_digest(report, fmt), out_file)
+
+
+@app.command()
+@handled
+def run(ctx: typer.Context) -> None:
+    """Run scans, analysis, briefs and the digest on their schedules until stopped.
+
+    Example: callbrief --config /etc/callbrief/config.yaml run
+    """
+    from core.scheduler import default_jobs, run_forever
+
+    st = state(ctx)
+    run_forever(st.settings, st.engine, default_jobs(st.settings, st.engine, lambda: st.analyzer))
+
+
+@app.command()
+@handled
+def evaluate(
+    ctx: typer.Context,
+    data: Path = typer.Option(Path("../shared/data"), "--data", help="Labelled data folder."),
+) -> None:
+    """Score the NLP models on labelled data (macro-F1 / accuracy per dataset and language).
+
+    Example: callbrief evaluate --data ../shared/data
+    """
+    from nlp.training.evaluate import run as run_evaluation
+
+    rows = run_evaluation(data)
+    table = Table(title=f"Evaluation on {data}")
+    for column in ("dataset", "language", "metric", "score", "n"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["dataset"], row["language"], row["metric"], f"{row['score']:.3f}",
+                      str(row["n"]))
+    out.print(table)
+
+
+# ---------------------------------------------------------------------------------------------
+def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
+    if fmt not in allowed:
+        raise ConfigError(f"Unknown format {fmt!r}; use one of: {', '.join(allowed)}.")
+
+
+def _emit(document: str, path: Path | None) -> None:
+    if path is None:
+        sys.stdout.write(document)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(document, encoding="utf-8")
+    err.print(f"Wrote {path}")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

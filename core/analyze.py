@@ -1,0 +1,153 @@
+"""Run the NLP pipeline over stored mentions that have no analysis yet, in batches."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from core.progress import NullProgress, Progress
+from nlp.types import Analysis, Analyzer, Sentiment, TextContext
+from storage.db import session_scope
+from storage.models import Analysis as AnalysisRow
+from storage.models import Author, Mention, utcnow
+
+
+@dataclass
+class AnalyzeReport:
+    analysed: int = 0
+    failed: int = 0
+
+
+def _pending_ids(session: Session) -> list[int]:
+    stmt = (
+        select(Mention.id)
+        .outerjoin(AnalysisRow, AnalysisRow.mention_id == Mention.id)
+        .where(AnalysisRow.id.is_(None))  # type: ignore[union-attr]
+        .order_by(Mention.created_at, Mention.id)
+    )
+    return list(session.exec(stmt).all())
+
+
+def _contexts(session: Session, rows: Sequence[tuple[Mention, Author]], now: datetime):
+    """What the text cannot tell: influence, how often this person wrote before, age."""
+    contexts = []
+    for mention, author in rows:
+        prior = session.exec(
+            select(func.count(Mention.id))
+            .join(Author, Author.id == Mention.author_id)
+            .where(
+                Mention.brand == mention.brand,
+                Mention.created_at < mention.created_at,
+                (Author.customer_id == author.customer_id)
+                if author.customer_id is not None
+                else (Mention.author_id == author.id),
+            )
+        ).one()
+        contexts.append(
+            TextContext(
+                brand=mention.brand,
+                followers=author.followers if author.followers is not None else author.karma,
+                prior_contacts=int(prior),
+                age_hours=max(0.0, (now - mention.created_at).total_seconds() / 3600),
+                lang_hint=mention.lang,
+            )
+        )
+    return contexts
+
+
+def _failed(error: str, version: str) -> Analysis:
+    return Analysis(
+        language="unknown",
+        sentiment=Sentiment("neutral", 0.0),
+        complaint=False,
+        irony=False,
+        category=None,
+        model_version=version,
+        error=error,
+    )
+
+
+def analyze_safely(
+    analyzer: Analyzer, texts: Sequence[str], contexts: Sequence[TextContext]
+) -> list[Analysis]:
+    """Analyse a batch; if the batch fails, retry one by one so one bad text fails alone."""
+    try:
+        return analyzer.analyze(texts, contexts)
+    except Exception:  # noqa: BLE001 - any model failure is isolated below, never fatal
+        results = []
+        for text, context in zip(texts, contexts, strict=True):
+            try:
+                results.extend(analyzer.analyze([text], [context]))
+            except Exception as exc:  # noqa: BLE001
+                results.append(_failed(f"{type(exc).__name__}: {exc}", analyzer.version))
+        return results
+
+
+def store_analysis(session: Session, mention_id: int, result: Analysis) -> None:
+    """Insert or replace the analysis of one mention."""
+    row = session.exec(select(AnalysisRow).where(AnalysisRow.mention_id == mention_id)).first()
+    row = row or AnalysisRow(mention_id=mention_id, model_version=result.model_version,
+                             language="", sentiment_label="", sentiment_score=0.0,
+                             complaint=False, irony=False)
+    row.model_version = result.model_version
+    row.language = result.language
+    row.sentiment_label = result.sentiment.label
+    row.sentiment_score = float(result.sentiment.score)
+    row.complaint = bool(result.complaint)
+    row.irony = bool(result.irony)
+    row.category = result.category
+    row.asks = list(result.asks)
+    row.signals = list(result.signals)
+    row.entities = [{"type": e.type, "text": e.text} for e in result.entities]
+    row.grievance = list(result.grievance)
+    row.priority = float(result.priority)
+    row.error = result.error
+    row.created_at = utcnow()
+    session.add(row)
+
+
+def analyze_pending(
+    engine: Engine,
+    analyzer: Analyzer,
+    *,
+    progress: Progress | None = None,
+    batch_size: int = 64,
+    now: datetime | None = None,
+) -> AnalyzeReport:
+    """Analyse every stored mention without an analysis; each batch commits on its own."""
+    progress = progress or NullProgress()
+    now = now or utcnow()
+    report = AnalyzeReport()
+    with Session(engine) as session:
+        ids = _pending_ids(session)
+    progress.start("analyze", total=len(ids))
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        with session_scope(engine) as session:
+            rows = session.exec(
+                select(Mention, Author)
+                .join(Author, Author.id == Mention.author_id)
+                .where(Mention.id.in_(chunk))  # type: ignore[union-attr]
+                .order_by(Mention.created_at, Mention.id)
+            ).all()
+            texts = [_text_for(mention) for mention, _ in rows]
+            results = analyze_safely(analyzer, texts, _contexts(session, rows, now))
+            for (mention, _), result in zip(rows, results, strict=True):
+                store_analysis(session, mention.id, result)  # type: ignore[arg-type]
+                report.failed += result.error is not None
+                report.analysed += result.error is None
+        progress.advance("analyze", len(chunk))
+    progress.done("analyze", f"{report.analysed} analysed, {report.failed} failed")
+    return report
+
+
+def _text_for(mention: Mention) -> str:
+    """The customer's own words; a Reddit title is part of what they wrote."""
+    if mention.title and mention.channel == "reddit" and mention.title not in mention.text:
+        return f"{mention.title}\n{mention.text}"
+    return mention.text
