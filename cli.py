@@ -6,7 +6,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -169,8 +169,15 @@ def scan(
         table.add_column(column)
     for row in report.rows:
         quota = f"{row.quota_used}/{row.quota_limit}" if row.quota_limit else str(row.quota_used)
-        table.add_row(row.source, row.status, str(row.new), str(row.duplicates),
-                      str(row.skipped), str(row.errors), quota)
+        table.add_row(
+            row.source,
+            row.status,
+            str(row.new),
+            str(row.duplicates),
+            str(row.skipped),
+            str(row.errors),
+            quota,
+        )
     out.print(table)
     if report.failed:
         err.print("[bold red]Some sources failed[/]; see the table above. Others were kept.")
@@ -213,6 +220,7 @@ def import_crm(
     Example: callbrief import-crm customers.csv
     """
     from storage.customers import import_crm_csv
+
     from storage.db import session_scope
 
     with session_scope(state(ctx).engine) as session:
@@ -276,6 +284,7 @@ def brief(
     Example: callbrief brief 1859372612345678901 --format html --out brief.html
     """
     from briefs.brief import render_brief
+
     from storage.db import session_scope
 
     _check_format(fmt, ("md", "html"))
@@ -325,11 +334,9 @@ def cases(
 
     st = state(ctx)
     with session_scope(st.engine) as session:
-        rows = queue(session, st.settings, brand=brand, status=status, agent=agent,
-                     overdue=overdue)
+        rows = queue(session, st.settings, brand=brand, status=status, agent=agent, overdue=overdue)
     table = Table(title=f"Callback queue ({len(rows)})")
-    columns = ("case", "brand", "customer", "category", "priority", "status", "agent", "sla",
-               "due")
+    columns = ("case", "brand", "customer", "category", "priority", "status", "agent", "sla", "due")
     for column in columns:
         table.add_column(column)
     for row in rows:
@@ -372,13 +379,12 @@ def outcome(
 
     Example: callbrief outcome 12 --result follow_up --note "courier booked" --follow-up 2026-11-25
     """
-    from datetime import timezone
 
     from storage.cases import record_outcome
     from storage.db import session_scope
 
     if follow_up is not None and follow_up.tzinfo is None:
-        follow_up = follow_up.replace(tzinfo=timezone.utc)
+        follow_up = follow_up.replace(tzinfo=UTC)
     with session_scope(state(ctx).engine) as session:
         record_outcome(session, case_id, result, note=note, follow_up=follow_up, agent=agent_name)
     out.print(f"Case {case_id}: {result} recorded.")
@@ -401,6 +407,7 @@ def digest(
     """
     from briefs.digest import build_digest, render_digest
     from briefs.mail import send_digest
+
     from storage.db import session_scope
 
     st = state(ctx)
@@ -446,8 +453,9 @@ def evaluate(
     for column in ("dataset", "language", "metric", "score", "n"):
         table.add_column(column)
     for row in rows:
-        table.add_row(row["dataset"], row["language"], row["metric"], f"{row['score']:.3f}",
-                      str(row["n"]))
+        table.add_row(
+            row["dataset"], row["language"], row["metric"], f"{row['score']:.3f}", str(row["n"])
+        )
     out.print(table)
 
 

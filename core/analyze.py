@@ -91,9 +91,15 @@ def analyze_safely(
 def store_analysis(session: Session, mention_id: int, result: Analysis) -> None:
     """Insert or replace the analysis of one mention."""
     row = session.exec(select(AnalysisRow).where(AnalysisRow.mention_id == mention_id)).first()
-    row = row or AnalysisRow(mention_id=mention_id, model_version=result.model_version,
-                             language="", sentiment_label="", sentiment_score=0.0,
-                             complaint=False, irony=False)
+    row = row or AnalysisRow(
+        mention_id=mention_id,
+        model_version=result.model_version,
+        language="",
+        sentiment_label="",
+        sentiment_score=0.0,
+        complaint=False,
+        irony=False,
+    )
     row.model_version = result.model_version
     row.language = result.language
     row.sentiment_label = result.sentiment.label

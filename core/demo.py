@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func
@@ -59,9 +59,7 @@ def demo_clock(session: Session) -> datetime:
     if newest is None:
         raise RuntimeError("the demo recordings stored no mentions")
     if newest.tzinfo is None:  # SQLite hands aggregates back without the column's type
-        from datetime import timezone
-
-        newest = newest.replace(tzinfo=timezone.utc)
+        newest = newest.replace(tzinfo=UTC)
     return newest + timedelta(hours=2)
 
 
@@ -76,6 +74,7 @@ def run_demo(
     from briefs.brief import write_briefs
     from briefs.digest import build_digest, render_digest
     from monitor.demo import replay_demo
+
     from storage.cases import update_cases
 
     progress = progress or NullProgress()

@@ -3,7 +3,7 @@
     CallbriefError                 base: the CLI prints its message and exits 1, never a traceback
     ├── ConfigError                config.yaml or a flag is invalid (names the key and the fix)
     ├── StorageError               the database cannot be opened, migrated or written
-    ├── ImportFileError            an import file cannot be read at all (bad lines are reported, not raised)
+    ├── ImportFileError            an import file is unreadable (bad lines are only reported)
     ├── NotFoundError              a mention, case or template that was asked for does not exist
     ├── SourceError                a platform or feed failed in a way the scan cannot recover from
     │   ├── AuthError              credentials missing or refused

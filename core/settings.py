@@ -7,8 +7,9 @@ Secrets (tokens, passwords) are read from environment variables only; the file n
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
@@ -231,7 +232,7 @@ def load_settings(
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
 ) -> Settings:
-    """Read config (flag path > $CALLBRIEF_CONFIG > ./config.yaml > defaults) and the environment."""
+    """Read config (flag > $CALLBRIEF_CONFIG > ./config.yaml > defaults) and the environment."""
     env = os.environ if env is None else env
     source = "built-in defaults"
     data: dict[str, Any] = {}

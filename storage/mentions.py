@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timezone
+from datetime import UTC
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
@@ -30,7 +30,7 @@ class SaveResult:
 
 def _aware(value):  # type: ignore[no-untyped-def]
     if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
     return value
 
 
@@ -63,12 +63,16 @@ def _insert_ignoring_conflict(session: Session, values: dict) -> int | None:
     dialect = session.get_bind().dialect.name
     table = Mention.__table__
     if dialect == "postgresql":
-        stmt = postgresql.insert(table).values(**values).on_conflict_do_nothing(
-            index_elements=["channel", "platform_id"]
+        stmt = (
+            postgresql.insert(table)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["channel", "platform_id"])
         )
     elif dialect == "sqlite":
-        stmt = sqlite.insert(table).values(**values).on_conflict_do_nothing(
-            index_elements=["channel", "platform_id"]
+        stmt = (
+            sqlite.insert(table)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["channel", "platform_id"])
         )
     else:  # other databases: the unique constraint still protects, at the cost of an error
         stmt = table.insert().values(**values)

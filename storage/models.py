@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Optional
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 def utcnow() -> datetime:
     """Aware UTC now: every timestamp in the database is timezone-aware UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Customer(SQLModel, table=True):
@@ -19,11 +19,11 @@ class Customer(SQLModel, table=True):
 
     __tablename__ = "customers"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
-    display_name: Optional[str] = None
-    phone: Optional[str] = None
-    email: Optional[str] = None
-    notes: Optional[str] = Field(default=None, sa_column=Column(Text))
+    id: int | None = Field(default=None, primary_key=True)
+    display_name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    notes: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -33,17 +33,17 @@ class Author(SQLModel, table=True):
     __tablename__ = "authors"
     __table_args__ = (UniqueConstraint("channel", "handle", name="uq_author_channel_handle"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=32)
     handle: str = Field(max_length=255)  # stored casefolded; display form is in `name`
-    name: Optional[str] = None
-    platform_user_id: Optional[str] = None
-    followers: Optional[int] = None
-    verified: Optional[bool] = None
-    location: Optional[str] = None
-    karma: Optional[int] = None
-    account_created_at: Optional[datetime] = None
-    customer_id: Optional[int] = Field(default=None, foreign_key="customers.id", index=True)
+    name: str | None = None
+    platform_user_id: str | None = None
+    followers: int | None = None
+    verified: bool | None = None
+    location: str | None = None
+    karma: int | None = None
+    account_created_at: datetime | None = None
+    customer_id: int | None = Field(default=None, foreign_key="customers.id", index=True)
     updated_at: datetime = Field(default_factory=utcnow)
 
 
@@ -56,29 +56,29 @@ class Mention(SQLModel, table=True):
         Index("ix_mentions_brand_created", "brand", "created_at"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=32)
     platform_id: str = Field(max_length=255)
     brand: str = Field(max_length=128)
     author_id: int = Field(foreign_key="authors.id", index=True)
     text: str = Field(sa_column=Column(Text, nullable=False))
-    lang: Optional[str] = Field(default=None, max_length=16)
+    lang: str | None = Field(default=None, max_length=16)
     created_at: datetime = Field(index=True)
-    url: Optional[str] = None
-    in_reply_to: Optional[str] = None
-    conversation_id: Optional[str] = None
-    parent_text: Optional[str] = Field(default=None, sa_column=Column(Text))
-    quoted_text: Optional[str] = Field(default=None, sa_column=Column(Text))
-    title: Optional[str] = Field(default=None, sa_column=Column(Text))
+    url: str | None = None
+    in_reply_to: str | None = None
+    conversation_id: str | None = None
+    parent_text: str | None = Field(default=None, sa_column=Column(Text))
+    quoted_text: str | None = Field(default=None, sa_column=Column(Text))
+    title: str | None = Field(default=None, sa_column=Column(Text))
     links: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     metrics: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     content_hash: str = Field(max_length=64, index=True)
     # provenance
     source: str = Field(max_length=64)
-    query: Optional[str] = Field(default=None, sa_column=Column(Text))
+    query: str | None = Field(default=None, sa_column=Column(Text))
     fetched_at: datetime = Field(default_factory=utcnow)
     raw: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    case_id: Optional[int] = Field(default=None, foreign_key="cases.id", index=True)
+    case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
 
 
 class Analysis(SQLModel, table=True):
@@ -86,7 +86,7 @@ class Analysis(SQLModel, table=True):
 
     __tablename__ = "analyses"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     mention_id: int = Field(foreign_key="mentions.id", unique=True)
     model_version: str
     language: str = Field(max_length=16)
@@ -94,7 +94,7 @@ class Analysis(SQLModel, table=True):
     sentiment_score: float
     complaint: bool
     irony: bool
-    category: Optional[str] = Field(default=None, max_length=64, index=True)
+    category: str | None = Field(default=None, max_length=64, index=True)
     asks: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     signals: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     entities: list[dict[str, str]] = Field(
@@ -102,7 +102,7 @@ class Analysis(SQLModel, table=True):
     )
     grievance: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     priority: float = 0.0
-    error: Optional[str] = Field(default=None, sa_column=Column(Text))
+    error: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -112,21 +112,21 @@ class Case(SQLModel, table=True):
     __tablename__ = "cases"
     __table_args__ = (Index("ix_cases_status_due", "status", "due_at"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     brand: str = Field(max_length=128, index=True)
     author_id: int = Field(foreign_key="authors.id", index=True)
-    customer_id: Optional[int] = Field(default=None, foreign_key="customers.id", index=True)
-    category: Optional[str] = Field(default=None, max_length=64)
+    customer_id: int | None = Field(default=None, foreign_key="customers.id", index=True)
+    category: str | None = Field(default=None, max_length=64)
     # open -> assigned -> (reached | unreachable | follow_up)* -> resolved | escalated
     status: str = Field(default="open", max_length=32)
     priority: float = 0.0
-    agent: Optional[str] = Field(default=None, max_length=128, index=True)
+    agent: str | None = Field(default=None, max_length=128, index=True)
     opened_at: datetime = Field(default_factory=utcnow, index=True)
     last_mention_at: datetime = Field(default_factory=utcnow)
-    due_at: Optional[datetime] = None
-    first_contact_at: Optional[datetime] = None
-    follow_up_at: Optional[datetime] = None
-    closed_at: Optional[datetime] = None
+    due_at: datetime | None = None
+    first_contact_at: datetime | None = None
+    follow_up_at: datetime | None = None
+    closed_at: datetime | None = None
     updated_at: datetime = Field(default_factory=utcnow)
 
 
@@ -135,13 +135,13 @@ class Outcome(SQLModel, table=True):
 
     __tablename__ = "outcomes"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
     result: str = Field(max_length=32)  # reached|unreachable|resolved|escalated|follow_up
-    note: Optional[str] = Field(default=None, sa_column=Column(Text))
-    agent: Optional[str] = Field(default=None, max_length=128)
-    promise: Optional[str] = Field(default=None, sa_column=Column(Text))
-    follow_up_at: Optional[datetime] = None
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    agent: str | None = Field(default=None, max_length=128)
+    promise: str | None = Field(default=None, sa_column=Column(Text))
+    follow_up_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
@@ -151,10 +151,10 @@ class Cursor(SQLModel, table=True):
     __tablename__ = "cursors"
     __table_args__ = (UniqueConstraint("source", "query", name="uq_cursor_source_query"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     source: str = Field(max_length=64)
     query: str = Field(sa_column=Column(Text, nullable=False))
-    position: Optional[str] = None  # since_id, fullname, timestamp... as the source defines
+    position: str | None = None  # since_id, fullname, timestamp... as the source defines
     state: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -164,10 +164,10 @@ class ScanRun(SQLModel, table=True):
 
     __tablename__ = "scan_runs"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     source: str = Field(max_length=64, index=True)
     started_at: datetime = Field(default_factory=utcnow, index=True)
-    finished_at: Optional[datetime] = None
+    finished_at: datetime | None = None
     status: str = Field(default="running", max_length=16)  # running|ok|partial|failed
     new: int = 0
     duplicates: int = 0
@@ -180,4 +180,4 @@ class ScanRun(SQLModel, table=True):
     queries: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
-    error: Optional[str] = Field(default=None, sa_column=Column(Text))
+    error: str | None = Field(default=None, sa_column=Column(Text))

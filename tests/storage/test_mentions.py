@@ -1,6 +1,6 @@
 """Storing mentions: once per platform id, exact repeats dropped, authors refreshed."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlmodel import func, select
 
@@ -16,7 +16,7 @@ def record(pid: str, text: str = "Kargom gelmedi", handle: str = "Ayse_K", follo
         platform_id=pid,
         brand="Kargola",
         text=text,
-        created_at=datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc),
+        created_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
         author=AuthorRecord(channel="x", handle=handle, followers=followers),
         links=["https://example.com/photo"],
         source="x-search",

@@ -1,0 +1,84 @@
+"""The CLI through its runner: help on every command, clear errors, import and analyze."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args, env=None):
+    return runner.invoke(app, list(args), env=env or {})
+
+
+def command_names():
+    import typer.main
+
+    group = typer.main.get_command(app)
+    return sorted(group.commands)
+
+
+@pytest.mark.parametrize("name", command_names())
+def test_every_command_has_help_with_an_example(name):
+    result = invoke(name, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Example" in result.output
+
+
+def test_top_help_shows_the_default_database():
+    result = invoke("--help")
+    assert result.exit_code == 0
+    assert "callbrief.db" in result.output
+
+
+def test_where_reports_config_and_database(tmp_path):
+    result = invoke("--db", f"sqlite:///{tmp_path}/x.db", "where")
+    assert result.exit_code == 0
+    assert f"sqlite:///{tmp_path}/x.db" in result.output
+
+
+def test_invalid_config_is_one_line_not_a_traceback(tmp_path):
+    bad = tmp_path / "c.yaml"
+    bad.write_text("sources:\n  x:\n    cadence_minutes: -5\n", encoding="utf-8")
+    result = invoke("--config", str(bad), "where")
+    assert result.exit_code == 2
+    assert "`sources.x.cadence_minutes`" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_import_twice_and_bad_line(tmp_path):
+    rows = [
+        {
+            "id": "7",
+            "channel": "reddit",
+            "author": "u1",
+            "text": "Brightwave down again",
+            "created_at": "2026-11-20T08:00:00Z",
+            "brand": "Brightwave",
+        },
+        "oops",
+    ]
+    path = tmp_path / "m.jsonl"
+    path.write_text("\n".join(json.dumps(r) if isinstance(r, dict) else r for r in rows) + "\n")
+    db = f"sqlite:///{tmp_path}/cli.db"
+    first = invoke("--db", db, "import", str(path))
+    second = invoke("--db", db, "import", str(path))
+    assert first.exit_code == 1 and "m.jsonl:2: skipped: not valid JSON" in first.output
+    assert "1 new, 0 already stored, 1 bad line(s) of 2" in first.output
+    assert "0 new, 1 already stored" in second.output
+
+
+def test_import_of_a_missing_file_is_a_clear_error(tmp_path):
+    result = invoke("--db", f"sqlite:///{tmp_path}/cli.db", "import", str(tmp_path / "no.jsonl"))
+    assert result.exit_code == 1
+    assert "Cannot read" in result.output and "Traceback" not in result.output
+
+
+def test_bad_database_url_is_a_clear_error():
+    result = invoke("--db", "notadb://", "where")
+    result = invoke("--db", "nosuchdriver://x/y", "import", "x.jsonl")
+    assert result.exit_code == 1
+    assert "Error:" in result.output and "Traceback" not in result.output
