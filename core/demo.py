@@ -1,4 +1,4 @@
-"""The embedded demo: recorded platform data in, through the real pipeline, briefs and digest out."""
+"""The embedded demo: recorded platform data through the real pipeline to briefs and a digest."""
 
 from __future__ import annotations
 

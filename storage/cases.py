@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlmodel import Session
 
 from core.errors import ConfigError, NotFoundError
@@ -215,9 +215,8 @@ def update_cases(session: Session, settings: Settings, *, now: datetime | None =
                 case.customer_id = row.customer_id
             case.updated_at = now
             result.merged += 1
-        session.execute(
-            Mention.__table__.update().where(Mention.id == row.id).values(case_id=case.id)
-        )
+        # an ORM update, so that Mention objects already loaded in this session see their case
+        session.execute(update(Mention).where(Mention.id == row.id).values(case_id=case.id))
         if case.id not in result.case_ids:
             result.case_ids.append(case.id)  # type: ignore[arg-type]
     session.flush()
