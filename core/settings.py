@@ -71,6 +71,7 @@ class RedditSource(_Model):
     reddit_url: str = "https://www.reddit.com"
     comment_subreddits: list[str] = Field(default_factory=list)
     max_items_per_query: int = Field(default=250, ge=1)
+    backfill_hours: int = Field(default=24, ge=1)  # how far back a query's first scan reads
     requests_per_minute: int = Field(default=100, ge=1, le=100)
     cadence_minutes: int = Field(default=15, ge=1)
     deadline_s: float = Field(default=300.0, gt=0)
