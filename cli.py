@@ -179,6 +179,11 @@ def scan(
             quota,
         )
     out.print(table)
+    for row in report.rows:
+        if row.message:
+            err.print(f"{row.source}: {row.message}")
+    for note in report.notes:
+        err.print(note)
     if report.failed:
         err.print("[bold red]Some sources failed[/]; see the table above. Others were kept.")
         raise typer.Exit(1)
@@ -220,14 +225,13 @@ def import_crm(
     Example: callbrief import-crm customers.csv
     """
     from storage.customers import import_crm_csv
-
     from storage.db import session_scope
 
     with session_scope(state(ctx).engine) as session:
         report = import_crm_csv(session, file)
-    for number, reason in getattr(report, "bad_rows", []):
-        err.print(f"{file}:{number}: skipped: {reason}")
-    out.print(str(report))
+    out.print(report.summary())
+    if report.errors:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -284,7 +288,6 @@ def brief(
     Example: callbrief brief 1859372612345678901 --format html --out brief.html
     """
     from briefs.brief import render_brief
-
     from storage.db import session_scope
 
     _check_format(fmt, ("md", "html"))
@@ -407,7 +410,6 @@ def digest(
     """
     from briefs.digest import build_digest, render_digest
     from briefs.mail import send_digest
-
     from storage.db import session_scope
 
     st = state(ctx)

@@ -74,7 +74,6 @@ def run_demo(
     from briefs.brief import write_briefs
     from briefs.digest import build_digest, render_digest
     from monitor.demo import replay_demo
-
     from storage.cases import update_cases
 
     progress = progress or NullProgress()

@@ -240,8 +240,9 @@ def load_settings(
     explicit = path or env.get(CONFIG_ENV)
     candidate = Path(explicit).expanduser() if explicit else (cwd or Path.cwd()) / "config.yaml"
     if explicit and not candidate.is_file():
+        problem = "is not a file" if candidate.exists() else "does not exist"
         raise ConfigError(
-            f"Config file {candidate} does not exist. Pass an existing file with --config, "
+            f"Config file {candidate} {problem}. Pass an existing file with --config, "
             "or leave it out to use the built-in defaults."
         )
     if candidate.is_file():

@@ -82,3 +82,24 @@ def test_bad_database_url_is_a_clear_error():
     result = invoke("--db", "nosuchdriver://x/y", "import", "x.jsonl")
     assert result.exit_code == 1
     assert "Error:" in result.output and "Traceback" not in result.output
+
+
+def test_import_crm_links_handles_and_reports_bad_rows(tmp_path):
+    csv = tmp_path / "crm.csv"
+    csv.write_text(
+        "name,phone,x,reddit\nEmre Tan,+90 532 555 0101,emre_tan,emretan_\n"
+        "Bad,not-a-phone,bad_one,\n",
+        encoding="utf-8",
+    )
+    result = invoke("--db", f"sqlite:///{tmp_path}/crm.db", "import-crm", str(csv))
+    assert result.exit_code == 1
+    assert "Imported 1 row(s) into 1 customer(s)" in result.output
+    assert "line 3" in result.output
+
+
+def test_scan_without_enabled_sources_says_what_to_do(tmp_path):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("brands:\n  - name: Kargola\n    keywords: [kargola]\n", encoding="utf-8")
+    result = invoke("--config", str(cfg), "--db", f"sqlite:///{tmp_path}/s.db", "scan")
+    assert result.exit_code == 2
+    assert "Error:" in result.output and "Traceback" not in result.output
