@@ -389,7 +389,15 @@ def outcome(
     if follow_up is not None and follow_up.tzinfo is None:
         follow_up = follow_up.replace(tzinfo=UTC)
     with session_scope(state(ctx).engine) as session:
-        record_outcome(session, case_id, result, note=note, follow_up=follow_up, agent=agent_name)
+        record_outcome(
+            session,
+            case_id,
+            result,
+            note=note,
+            follow_up=follow_up,
+            agent=agent_name,
+            settings=state(ctx).settings,
+        )
     out.print(f"Case {case_id}: {result} recorded.")
 
 
@@ -432,10 +440,15 @@ def run(ctx: typer.Context) -> None:
 
     Example: callbrief --config /etc/callbrief/config.yaml run
     """
-    from core.scheduler import default_jobs, run_forever
+    import logging
 
+    from core.scheduler import make_jobs, run_forever
+
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
+    )
     st = state(ctx)
-    run_forever(st.settings, st.engine, default_jobs(st.settings, st.engine, lambda: st.analyzer))
+    run_forever(st.settings, st.engine, make_jobs(st.settings, st.engine, analyzer=st.analyzer))
 
 
 @app.command()
@@ -483,6 +496,8 @@ def _cell(value: Any) -> str:
         return f"{value:.2f}"
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
+    if hasattr(value, "count") and hasattr(value, "sentiment"):  # storage.cases.PostedAgain
+        return f"{value.count}x, {value.sentiment or 'not analysed'}"
     return str(value)
 
 

@@ -1,9 +1,9 @@
-"""Callback cases: open and merge them from complaints, queue, assign, record outcomes, SLA clocks."""
+"""Callback cases: open and merge them from complaints; queue, assign, outcomes, SLA clocks."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import and_, func, or_, select, update
@@ -69,11 +69,12 @@ class QueueRow:
 
 def _aware(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
     return value
 
 
-def _zone(cases: CasesSettings) -> ZoneInfo:
+def team_zone(cases: CasesSettings) -> ZoneInfo:
+    """The team's time zone, or a ConfigError naming the bad key."""
     try:
         return ZoneInfo(cases.timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -100,32 +101,32 @@ def _check_hours(cases: CasesSettings) -> tuple[int, int]:
 
 def add_working_hours(start: datetime, hours: float, cases: CasesSettings) -> datetime:
     """The UTC moment `hours` working hours after `start`, in the configured working week."""
-    zone = _zone(cases)
+    zone = team_zone(cases)
     open_h, close_h = _check_hours(cases)
     remaining = timedelta(hours=hours)
-    cursor = _aware(start).astimezone(timezone.utc)  # type: ignore[union-attr]
+    cursor = _aware(start).astimezone(UTC)  # type: ignore[union-attr]
     day = cursor.astimezone(zone).date()
     # arithmetic in UTC, day edges in local time: a DST change shortens or lengthens that day
     for _ in range(3660):
         if day.weekday() in cases.working_days:
             midnight = datetime.combine(day, time(0), zone)
-            day_open = (midnight + timedelta(hours=open_h)).astimezone(timezone.utc)
-            day_close = (midnight + timedelta(hours=close_h)).astimezone(timezone.utc)
+            day_open = (midnight + timedelta(hours=open_h)).astimezone(UTC)
+            day_close = (midnight + timedelta(hours=close_h)).astimezone(UTC)
             begin = max(cursor, day_open)
             if begin < day_close:
                 if remaining <= day_close - begin:
                     return begin + remaining
                 remaining -= day_close - begin
         day += timedelta(days=1)
-        cursor = datetime.combine(day, time(0), zone).astimezone(timezone.utc)
+        cursor = datetime.combine(day, time(0), zone).astimezone(UTC)
     raise ConfigError("No working time found within ten years; check cases.working_days.")
 
 
 def local_moment(day: date, settings: Settings) -> datetime:
     """The start of working hours on `day` in the team's time zone, as aware UTC."""
-    zone = _zone(settings.cases)
+    zone = team_zone(settings.cases)
     open_h, _ = _check_hours(settings.cases)
-    return (datetime.combine(day, time(0), zone) + timedelta(hours=open_h)).astimezone(timezone.utc)
+    return (datetime.combine(day, time(0), zone) + timedelta(hours=open_h)).astimezone(UTC)
 
 
 def sla_state(case: Case, now: datetime, settings: Settings) -> str:
@@ -154,7 +155,9 @@ def _compatible(case_category: str | None, category: str | None) -> bool:
     )
 
 
-def update_cases(session: Session, settings: Settings, *, now: datetime | None = None) -> CaseUpdate:
+def update_cases(
+    session: Session, settings: Settings, *, now: datetime | None = None
+) -> CaseUpdate:
     """Put every analysed complaint without a case into a case: join a matching one or open one."""
     now = now or utcnow()
     window = timedelta(hours=settings.cases.merge_window_hours)
@@ -179,9 +182,7 @@ def update_cases(session: Session, settings: Settings, *, now: datetime | None =
     earliest = min(_aware(r.created_at) for r in rows)  # type: ignore[type-var]
     candidates = list(
         session.execute(
-            select(Case).where(
-                Case.status.in_(ACTIVE), Case.last_mention_at >= earliest - window
-            )
+            select(Case).where(Case.status.in_(ACTIVE), Case.last_mention_at >= earliest - window)
         ).scalars()
     )
     for row in rows:
@@ -198,8 +199,9 @@ def update_cases(session: Session, settings: Settings, *, now: datetime | None =
                 # the SLA clock starts when the customer complained, not when we noticed
                 opened_at=created,
                 last_mention_at=created,
-                due_at=add_working_hours(created, settings.cases.sla_first_callback_hours,
-                                         settings.cases),
+                due_at=add_working_hours(
+                    created, settings.cases.sla_first_callback_hours, settings.cases
+                ),
                 updated_at=now,
             )
             session.add(case)
@@ -285,8 +287,7 @@ def record_outcome(
     now = now or utcnow()
     if result not in RESULTS:
         raise ConfigError(
-            f"Unknown outcome {result!r}. Use one of: {', '.join(RESULTS)} "
-            "(e.g. --result reached)."
+            f"Unknown outcome {result!r}. Use one of: {', '.join(RESULTS)} (e.g. --result reached)."
         )
     case = get_case(session, case_id)
     follow_up_at = _follow_up_moment(follow_up, now, settings or Settings())
@@ -312,13 +313,12 @@ def record_outcome(
     return outcome
 
 
-def _follow_up_moment(value: datetime | date | None, now: datetime, settings: Settings) -> datetime | None:
+def _follow_up_moment(
+    value: datetime | date | None, now: datetime, settings: Settings
+) -> datetime | None:
     if value is None:
         return None
-    if isinstance(value, datetime):
-        moment = _aware(value)
-    else:
-        moment = local_moment(value, settings)
+    moment = _aware(value) if isinstance(value, datetime) else local_moment(value, settings)
     assert moment is not None
     if moment < now:
         raise ConfigError(
@@ -338,8 +338,10 @@ def _posted_again(session: Session, case: Case) -> PostedAgain | None:
     if case.first_contact_at is None:
         return None
     authors = select(Author.id).where(
-        or_(Author.id == case.author_id, and_(
-            Author.customer_id.is_not(None), Author.customer_id == case.customer_id))
+        or_(
+            Author.id == case.author_id,
+            and_(Author.customer_id.is_not(None), Author.customer_id == case.customer_id),
+        )
     )
     base = (
         select(Mention.created_at, Mention.text, Analysis.sentiment_label)
@@ -355,7 +357,9 @@ def _posted_again(session: Session, case: Case) -> PostedAgain | None:
         return None
     last = session.execute(base.order_by(Mention.created_at.desc()).limit(1)).one()
     return PostedAgain(
-        count=count, last_at=_aware(last.created_at), sentiment=last.sentiment_label,  # type: ignore[arg-type]
+        count=count,
+        last_at=_aware(last.created_at),
+        sentiment=last.sentiment_label,  # type: ignore[arg-type]
         text=last.text,
     )
 
@@ -369,6 +373,7 @@ def queue(
     agent: str | None = None,
     overdue: bool = False,
     now: datetime | None = None,
+    limit: int | None = None,
 ) -> list[QueueRow]:
     """The callback queue: overdue first, then by priority, then by the time the next call is due.
 
@@ -377,28 +382,35 @@ def queue(
     """
     now = now or utcnow()
     statuses = _statuses(status)
-    stmt = select(Case, Author).join(Author, Author.id == Case.author_id).where(
-        Case.status.in_(statuses)
+    stmt = (
+        select(Case, Author)
+        .join(Author, Author.id == Case.author_id)
+        .where(Case.status.in_(statuses))
     )
     if brand:
         stmt = stmt.where(func.lower(Case.brand) == brand.casefold())
     if agent:
         stmt = stmt.where(func.lower(Case.agent) == agent.casefold())
+    if overdue:  # the same rule as sla_state's "overdue", pushed into SQL
+        stmt = stmt.where(Case.first_contact_at.is_(None), Case.due_at < now)
     pairs = session.execute(stmt).all()
     if not pairs:
         return []
     ids = [case.id for case, _ in pairs]
     counts = dict(
         session.execute(
-            select(Mention.case_id, func.count()).where(Mention.case_id.in_(ids))
+            select(Mention.case_id, func.count())
+            .where(Mention.case_id.in_(ids))
             .group_by(Mention.case_id)
         ).all()
     )
-    latest_ids = select(func.max(Mention.id)).where(Mention.case_id.in_(ids)).group_by(
-        Mention.case_id
+    latest_ids = (
+        select(func.max(Mention.id)).where(Mention.case_id.in_(ids)).group_by(Mention.case_id)
     )
     latest = dict(
-        session.execute(select(Mention.case_id, Mention.text).where(Mention.id.in_(latest_ids))).all()
+        session.execute(
+            select(Mention.case_id, Mention.text).where(Mention.id.in_(latest_ids))
+        ).all()
     )
     rows = []
     for case, author in pairs:
@@ -424,11 +436,15 @@ def queue(
                 next_action_at=_aware(case.follow_up_at) or due,
                 last_mention_at=_aware(case.last_mention_at),  # type: ignore[arg-type]
                 latest_text=latest.get(case.id, ""),
-                posted_again=_posted_again(session, case),
+                posted_again=None,
             )
         )
-    far = datetime.max.replace(tzinfo=timezone.utc)
+    far = datetime.max.replace(tzinfo=UTC)
     rows.sort(key=lambda r: (not r.overdue, -r.priority, r.next_action_at or far, r.case_id))
+    rows = rows[:limit] if limit is not None else rows
+    by_id = {case.id: case for case, _ in pairs}
+    for row in rows:  # one query per shown row, so only for the rows shown
+        row.posted_again = _posted_again(session, by_id[row.case_id])
     return rows
 
 

@@ -54,6 +54,8 @@ class Mention(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("channel", "platform_id", name="uq_mention_channel_platform_id"),
         Index("ix_mentions_brand_created", "brand", "created_at"),
+        # covers the digest's GROUP BYs over a time range (migration 0002)
+        Index("ix_mentions_created_brand_channel", "created_at", "brand", "channel"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -85,6 +87,11 @@ class Analysis(SQLModel, table=True):
     """The NLP pipeline's reading of one mention (latest run wins)."""
 
     __tablename__ = "analyses"
+    __table_args__ = (
+        # covers the digest's sentiment and complaint counts (migration 0002)
+        Index("ix_analyses_mention_digest", "mention_id", "complaint", "sentiment_label",
+              "category"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     mention_id: int = Field(foreign_key="mentions.id", unique=True)

@@ -1,0 +1,261 @@
+"""The managers' daily digest: what happened on one day, what is overdue, what we could not see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from pathlib import Path
+from statistics import mean
+
+import yaml
+from jinja2 import TemplateError
+from markupsafe import Markup
+from sqlmodel import Session
+
+from briefs.charts import line_chart, stacked_bars
+from briefs.templating import TEMPLATES, read_template
+from core.errors import ConfigError, RenderError
+from core.settings import Settings
+from storage import stats
+from storage.cases import QueueRow, queue, team_zone
+from storage.models import utcnow
+
+TREND_DAYS = 7
+TRAILING_DAYS = 14  # the "usual volume" a spike is measured against
+MIN_SPIKE = 5  # fewer posts than this is never a spike, whatever the ratio
+DEAD_AFTER = timedelta(hours=24)
+SOURCES = ("x", "reddit", "rss")
+
+
+@dataclass
+class Grievance:
+    brand: str
+    category: str
+    count: int
+    phrases: list[str]
+    quote: stats.Quote | None
+
+
+@dataclass
+class Spike:
+    brand: str
+    category: str | None  # None: the brand's whole volume
+    count: int
+    usual: float  # trailing daily mean
+
+    @property
+    def ratio(self) -> float:
+        return self.count / self.usual if self.usual else float("inf")
+
+
+@dataclass
+class SourceCoverage:
+    source: str
+    runs: int = 0
+    failed: int = 0
+    partial: int = 0
+    errors: int = 0
+    sleeps_s: float = 0.0
+    quota_used: int = 0
+    gaps: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Coverage:
+    sources: list[SourceCoverage]
+    dead: list[str]  # enabled sources with no successful scan in the last 24 hours
+    quota: dict[str, tuple[int, int]]  # source -> (used this month, monthly limit)
+
+    @property
+    def clean(self) -> bool:
+        return not self.dead and not any(
+            s.failed or s.partial or s.errors or s.gaps for s in self.sources
+        )
+
+
+@dataclass
+class Digest:
+    day: date
+    timezone: str
+    language: str
+    generated_at: datetime
+    window_start: datetime
+    window_end: datetime
+    total_mentions: int
+    by_brand: list[tuple[str, int]]
+    by_brand_channel: list[tuple[str, str, int]]
+    trend_labels: list[str]
+    volume_trend: dict[str, list[int]]
+    sentiment_trend: dict[str, list[int]]
+    grievances: list[Grievance]
+    cases: dict[str, int]  # new, open, overdue
+    overdue: list[QueueRow]
+    outcomes: dict[str, int]
+    escalations: list[tuple]
+    breaches: list[tuple]
+    influencers: list[stats.InfluentialAuthor]
+    spikes: list[Spike]
+    coverage: Coverage
+    closed_loop: list[stats.LoopRow]
+    charts: dict[str, Markup] = field(default_factory=dict)
+
+    def local(self, moment: datetime | None) -> str:
+        """A UTC moment as the team's wall-clock time, e.g. "2026-11-24 10:00"."""
+        if moment is None:
+            return "-"
+        from zoneinfo import ZoneInfo
+
+        return moment.astimezone(ZoneInfo(self.timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def day_edges(day: date, days: int, settings: Settings) -> list[datetime]:
+    """UTC starts of `days` local days ending with `day`, plus the end of `day` (days+1 edges)."""
+    zone = team_zone(settings.cases)
+    first = day - timedelta(days=days - 1)
+    return [
+        datetime.combine(first + timedelta(days=i), time(0), zone).astimezone(UTC)
+        for i in range(days + 1)
+    ]
+
+
+def build_digest(
+    session: Session, settings: Settings, day: date, *, now: datetime | None = None
+) -> Digest:
+    """Gather everything a manager should read about `day` (a local date in the team's zone)."""
+    now = now or utcnow()
+    edges = day_edges(day, TRAILING_DAYS + 1, settings)
+    start, end = edges[-2], edges[-1]
+    volume = stats.daily_volume(session, edges)
+    trend_edges = edges[-TREND_DAYS - 1 :]
+    labels = [
+        (day - timedelta(days=TREND_DAYS - 1 - i)).strftime("%d %b") for i in range(TREND_DAYS)
+    ]
+    sentiment = stats.daily_sentiment(session, trend_edges)
+    sentiment_trend = {
+        k: sentiment.get(k, [0] * TREND_DAYS) for k in ("negative", "neutral", "positive")
+    }
+    sentiment_trend.update({k: v for k, v in sentiment.items() if k not in sentiment_trend})
+    by_brand = sorted(((b, v[-1]) for b, v in volume.items() if v[-1]), key=lambda p: -p[1])
+    grievances = [
+        Grievance(
+            c.brand,
+            c.category,
+            c.count,
+            c.phrases,
+            stats.representative_quote(session, start, end, c.brand, c.category),
+        )
+        for c in stats.top_categories(session, start, end)
+    ]
+    digest = Digest(
+        day=day,
+        timezone=settings.cases.timezone,
+        language=settings.digest.language,
+        generated_at=now,
+        window_start=start,
+        window_end=end,
+        total_mentions=sum(n for _, n in by_brand),
+        by_brand=by_brand,
+        by_brand_channel=stats.volume_by_brand_channel(session, start, end),
+        trend_labels=labels,
+        volume_trend={b: v[-TREND_DAYS:] for b, v in sorted(volume.items())},
+        sentiment_trend=sentiment_trend,
+        grievances=grievances,
+        cases=stats.case_counts(session, start, end, now),
+        overdue=queue(session, settings, overdue=True, now=now, limit=10),
+        outcomes=stats.outcome_counts(session, start, end),
+        escalations=stats.escalations(session, start, end),
+        breaches=stats.sla_breaches(session, start, end, now),
+        influencers=stats.influential_authors(session, start, end),
+        spikes=_spikes(
+            volume, stats.daily_complaints(session, edges), settings.digest.spike_factor
+        ),
+        coverage=_coverage(session, settings, start, end, now),
+        closed_loop=stats.closed_loop(session, trend_edges[0], end),
+    )
+    t = labels_for(settings.digest.language)
+    digest.charts = {
+        "volume": line_chart(
+            labels, digest.volume_trend or {"-": [0] * TREND_DAYS}, title=t["chart_volume"]
+        ),
+        "sentiment": stacked_bars(labels, sentiment_trend, title=t["chart_sentiment"]),
+    }
+    return digest
+
+
+def _spikes(
+    volume: dict[str, list[int]], complaints: dict[tuple[str, str], list[int]], factor: float
+) -> list[Spike]:
+    spikes = []
+    groups = [((b, None), v) for b, v in volume.items()] + list(complaints.items())
+    for (brand, category), series in groups:
+        today, usual = series[-1], mean(series[:-1])
+        if today >= MIN_SPIKE and today > factor * usual:
+            spikes.append(Spike(brand, category, today, usual))
+    return sorted(spikes, key=lambda s: (-s.ratio, -s.count, s.brand, s.category or ""))
+
+
+def _coverage(
+    session: Session, settings: Settings, start: datetime, end: datetime, now: datetime
+) -> Coverage:
+    per_source: dict[str, SourceCoverage] = {}
+    for run in stats.scan_runs(session, start, end):
+        cov = per_source.setdefault(run.source, SourceCoverage(run.source))
+        cov.runs += 1
+        cov.failed += run.status == "failed"
+        cov.partial += run.status == "partial"
+        cov.errors += run.errors
+        cov.sleeps_s += run.sleeps_s
+        cov.quota_used += run.quota_used
+        if run.error and run.error not in cov.messages:
+            cov.messages.append(run.error)
+        for q in run.queries or []:
+            if q.get("gap"):
+                gap = q["gap"] if isinstance(q["gap"], str) else ""
+                cov.gaps.append(f"{q.get('query', '?')}: {gap or 'window not fully covered'}")
+    last = stats.last_success(session)
+    dead = []
+    for name in SOURCES:
+        if not getattr(settings.sources, name).enabled:
+            continue
+        seen = [
+            t
+            for src, t in last.items()
+            if src == name or src.startswith(f"{name}-") or src.startswith(f"{name}:")
+        ]
+        if not seen or max(seen) < now - DEAD_AFTER:
+            dead.append(name)
+    month_start = datetime.combine(
+        start.astimezone(team_zone(settings.cases)).date().replace(day=1),
+        time(0),
+        team_zone(settings.cases),
+    ).astimezone(UTC)
+    quota = {}
+    if settings.sources.x.enabled:
+        quota["x"] = (
+            stats.quota_used(session, "x", month_start),
+            settings.sources.x.monthly_read_quota,
+        )
+    return Coverage(sorted(per_source.values(), key=lambda c: c.source), dead, quota)
+
+
+@lru_cache(maxsize=4)
+def labels_for(language: str) -> dict[str, str]:
+    """The digest's headings in `language`, English filling any gap."""
+    data = yaml.safe_load(Path(TEMPLATES, "digest", "labels.yaml").read_text(encoding="utf-8"))
+    return {**data["en"], **data.get(language, {})}
+
+
+def render_digest(digest: Digest, fmt: str) -> str:
+    """The digest as a self-contained HTML page ("html") or plain text ("txt")."""
+    if fmt not in ("html", "txt"):
+        raise ConfigError(f"Unknown digest format {fmt!r}. Use html or txt.")
+    template = read_template(f"digest/digest.{fmt}")
+    try:
+        return template.render(d=digest, t=labels_for(digest.language))
+    except TemplateError as exc:
+        raise RenderError(
+            f"The digest template digest/digest.{fmt} failed: {exc}. "
+            "If you edited it, compare it with the packaged one."
+        ) from None

@@ -1,0 +1,214 @@
+"""The daily digest: what a manager reads, in HTML and plain text, built from fixture data."""
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from briefs.digest import build_digest, render_digest
+from core.errors import ConfigError
+from storage.cases import record_outcome, update_cases
+from storage.db import session_scope
+from storage.models import Analysis, Author, Mention, ScanRun
+
+UTC = UTC
+DAY = date(2026, 11, 24)  # a Tuesday
+NOW = datetime(2026, 11, 25, 5, 0, tzinfo=UTC)  # Wednesday 08:00 in Istanbul
+HOSTILE = "<script>alert('x')</script> {{ 7*7 }} Kargom 5 gündür gelmedi"
+
+
+def local(day: int, hour: int) -> datetime:
+    return datetime(2026, 11, day, hour, tzinfo=UTC) - timedelta(hours=3)
+
+
+def seed(session, settings) -> dict:
+    """Two brands over two weeks: a quiet Kargola that spikes on the 24th, a steady bank."""
+    authors = {}
+    n = 0
+
+    def post(
+        handle,
+        when,
+        text,
+        brand="Kargola",
+        channel="x",
+        complaint=True,
+        category="delivery",
+        priority=0.5,
+        sentiment="negative",
+        grievance=(),
+        followers=None,
+        url=None,
+    ):
+        nonlocal n
+        n += 1
+        if handle not in authors:
+            authors[handle] = Author(channel=channel, handle=handle, followers=followers)
+            session.add(authors[handle])
+            session.flush()
+        m = Mention(
+            channel=channel,
+            platform_id=str(n),
+            brand=brand,
+            author_id=authors[handle].id,
+            text=text,
+            created_at=when,
+            content_hash=f"h{n}",
+            source=channel,
+            url=url,
+        )
+        session.add(m)
+        session.flush()
+        session.add(
+            Analysis(
+                mention_id=m.id,
+                model_version="t",
+                language="tr",
+                sentiment_label=sentiment,
+                sentiment_score=0.9,
+                complaint=complaint,
+                irony=False,
+                category=category,
+                priority=priority,
+                grievance=list(grievance),
+            )
+        )
+        return m
+
+    for d in range(10, 24):  # the usual: one Kargola post and two bank posts a day
+        post(f"k{d}", local(d, 12), "Teslimat gecikti")
+        post(
+            f"b{d}",
+            local(d, 11),
+            "Kart ücreti",
+            brand="Hızlıbank",
+            channel="reddit",
+            category="billing",
+        )
+        post(
+            f"c{d}",
+            local(d, 13),
+            "Güzel hizmet",
+            brand="Hızlıbank",
+            channel="reddit",
+            complaint=False,
+            category=None,
+            sentiment="positive",
+        )
+    for i in range(6):  # the spike on the 24th
+        post(
+            f"s{i}",
+            local(24, 9 + i),
+            f"Kargom yok {i}",
+            priority=0.3 + i / 100,
+            grievance=["kargo gecikmesi", "iade"],
+        )
+    post(
+        "loud",
+        local(24, 15),
+        HOSTILE,
+        priority=0.95,
+        grievance=["kargo gecikmesi"],
+        followers=250_000,
+        url="javascript:alert(1)",
+    )
+    post(
+        "fan",
+        local(24, 16),
+        "Teşekkürler",
+        complaint=False,
+        category=None,
+        sentiment="positive",
+        followers=5_000,
+    )
+    session.add(
+        ScanRun(
+            source="x",
+            started_at=local(24, 10),
+            finished_at=local(24, 10),
+            status="partial",
+            errors=2,
+            sleeps_s=900.0,
+            quota_used=150,
+            queries=[{"query": "kargola", "gap": "2026-11-24 02:00-04:00 not covered"}],
+            error="Rate limited until 10:15",
+        )
+    )
+    session.flush()
+    update_cases(session, settings, now=NOW)
+    return authors
+
+
+@pytest.fixture
+def digest(any_engine, settings):
+    settings.sources.x.enabled = True
+    settings.sources.reddit.enabled = True  # enabled, never scanned: a dead source
+    with session_scope(any_engine) as s:
+        seed(s, settings)
+        record_outcome(s, 1, "resolved", now=local(24, 10))
+        record_outcome(s, 2, "escalated", note="Müşteri avukat istedi", now=local(24, 11))
+    with session_scope(any_engine) as s:
+        return build_digest(s, settings, DAY, now=NOW)
+
+
+def test_digest_counts_the_day_by_brand_and_channel(digest):
+    assert digest.total_mentions == 8 + 0  # Kargola's 8 posts; the bank was quiet on the 24th
+    assert digest.by_brand_channel == [("Kargola", "x", 8)]
+    assert digest.volume_trend["Kargola"] == [1, 1, 1, 1, 1, 1, 8]
+    assert digest.volume_trend["Hızlıbank"] == [2, 2, 2, 2, 2, 2, 0]
+    assert digest.sentiment_trend["negative"][-1] == 7
+    assert digest.sentiment_trend["positive"] == [1, 1, 1, 1, 1, 1, 1]
+
+
+def test_digest_finds_the_spike_and_its_grievance(digest):
+    spikes = [(s.brand, s.category, s.count) for s in digest.spikes]
+    assert ("Kargola", None, 8) in spikes and ("Kargola", "delivery", 7) in spikes
+    top = digest.grievances[0]
+    assert (top.brand, top.category, top.count) == ("Kargola", "delivery", 7)
+    assert top.phrases[0] == "kargo gecikmesi"
+    assert top.quote.text == HOSTILE  # the most urgent post represents its group
+
+
+def test_digest_reports_cases_outcomes_and_breaches(digest):
+    assert digest.cases["new"] == 7
+    assert digest.outcomes == {"resolved": 1, "escalated": 1}
+    assert [e[0] for e in digest.escalations] == [2]
+    breached = {b[0] for b in digest.breaches}
+    assert breached and 1 not in breached and 2 not in breached
+    # 35 cases, 2 closed, and the loud 15:00 complaint is due only at 10:00 on Wednesday
+    assert (digest.cases["open"], digest.cases["overdue"]) == (33, 32)
+    assert len(digest.overdue) == 10 and digest.overdue[0].sla == "overdue"
+    assert [a.handle for a in digest.influencers] == ["loud", "fan"]
+
+
+def test_digest_shows_coverage_gaps_and_dead_sources(digest):
+    (x,) = digest.coverage.sources
+    assert (x.source, x.partial, x.errors, x.sleeps_s) == ("x", 1, 2, 900.0)
+    assert x.gaps == ["kargola: 2026-11-24 02:00-04:00 not covered"]
+    assert digest.coverage.dead == ["reddit"]
+    assert digest.coverage.quota["x"] == (150, 10_000)
+
+
+def test_html_is_self_contained_with_charts_and_inert_post_text(digest):
+    html = render_digest(digest, "html")
+    assert html.count("<svg") == 2 and "Mentions per day" in html
+    assert "<script>" not in html and "&lt;script&gt;alert(" in html
+    assert "{{ 7*7 }}" in html and "49" not in html.split("</style>")[1].split("Kargom 5")[0][-40:]
+    assert 'href="javascript' not in html
+    assert not re.search(r"(src|href)=\"https?://", html)  # nothing to fetch from outside
+    assert "Silence is not satisfaction" in html
+    assert "Dead sources" in html and "reddit" in html
+
+
+def test_text_digest_reads_as_a_report(digest):
+    txt = render_digest(digest, "txt")
+    assert txt.startswith("Daily digest for 2026-11-24 (times in Europe/Istanbul)")
+    assert "! Kargola / all posts: 8 posts, 8.0× the usual 1.0/day" in txt
+    assert "== Top grievances" in txt and HOSTILE in txt
+    assert "Müşteri avukat istedi" in txt
+    assert "<svg" not in txt
+
+
+def test_unknown_format_is_refused(digest):
+    with pytest.raises(ConfigError, match="Unknown digest format 'pdf'. Use html or txt."):
+        render_digest(digest, "pdf")
