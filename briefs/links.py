@@ -1,0 +1,58 @@
+"""Post text as pieces of text and links: short links expanded, only http(s) made clickable."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+URL = re.compile(r"https?://[^\s<>\"'\]]+", re.IGNORECASE)
+HREF = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+SHORTENERS = {"t.co", "bit.ly", "goo.gl", "tinyurl.com", "ow.ly", "buff.ly", "redd.it"}
+
+
+def href(url: str | None) -> str | None:
+    """`url` when it is safe to link to (http or https), else None: it is shown as text only."""
+    return url if url and HREF.match(url) else None
+
+
+def expansions(raw: Any) -> dict[str, str]:
+    """The short-link -> real URL map an X payload carries in entities.urls."""
+    # X keeps the t.co -> real URL map in entities.urls of the raw payload
+    found: dict[str, str] = {}
+    raw = raw if isinstance(raw, dict) else {}
+    for holder in (raw, raw.get("data") if isinstance(raw.get("data"), dict) else {}):
+        urls = ((holder or {}).get("entities") or {}).get("urls") or []
+        for item in urls:
+            if isinstance(item, dict) and item.get("url"):
+                expanded = item.get("unwound_url") or item.get("expanded_url")
+                if expanded:
+                    found[str(item["url"])] = str(expanded)
+    return found
+
+
+def segments(
+    text: str | None, links: Iterable[str] = (), expansions: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Split post text into text and link pieces; short links show their expanded target."""
+    if not text:
+        return []
+    expansions = dict(expansions or {})
+    spare = [u for u in links if u not in text and u not in expansions.values()]
+    pieces: list[dict[str, Any]] = []
+    cursor = 0
+    for match in URL.finditer(text):
+        url = match.group(0).rstrip(".,;:!?)")
+        start, end = match.start(), match.start() + len(url)
+        if start > cursor:
+            pieces.append({"kind": "text", "text": text[cursor:start]})
+        target = expansions.get(url)
+        host = url.split("/")[2].lower() if url.count("/") >= 2 else ""
+        if target is None and host in SHORTENERS and spare:
+            target = spare.pop(0)  # links are stored in the order the platform listed them
+        target = target or url
+        pieces.append({"kind": "link", "text": target, "href": href(target), "short": url})
+        cursor = end
+    if cursor < len(text):
+        pieces.append({"kind": "text", "text": text[cursor:]})
+    return pieces

@@ -1,0 +1,148 @@
+"""The objection playbook: defaults in every language, choice by case facts, config extensions."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefs.playbook import avoid_phrases, choose_objections, load_playbook
+from core.errors import ConfigError
+
+DEFAULT_CATEGORIES = (
+    "delivery",
+    "billing",
+    "product_defect",
+    "outage",
+    "unreachable",
+    "staff_behavior",
+    "refund_return",
+    "account_access",
+    "other",
+)
+
+
+def _facts(categories=(), asks=(), signals=(), history=()):  # type: ignore[no-untyped-def]
+    return {
+        "categories": set(categories),
+        "asks": set(asks),
+        "signals": set(signals),
+        "history": set(history),
+    }
+
+
+def _ids(facts, language="en"):  # type: ignore[no-untyped-def]
+    chosen = choose_objections(
+        load_playbook(),
+        facts,
+        language=language,
+        agent_language=language,
+        values={"times": "3", "contact": "Priya", "brand": "B"},
+    )
+    return [o.id for o in chosen]
+
+
+@pytest.mark.parametrize("category", DEFAULT_CATEGORIES)
+@pytest.mark.parametrize("language", ["tr", "az", "en"])
+def test_every_default_category_gets_two_to_five_objections_in_each_language(category, language):
+    chosen = choose_objections(
+        load_playbook(), _facts([category]), language=language, agent_language=language, values={}
+    )
+    assert 2 <= len(chosen) <= 5
+    assert all(o.language == language for o in chosen)
+    assert any(
+        category in e.when.get("categories", ())
+        for e in load_playbook().entries
+        if e.id in {o.id for o in chosen}
+    )
+
+
+def test_every_default_entry_speaks_tr_az_and_en():
+    for entry in load_playbook().entries:
+        assert set(entry.text) >= {"tr", "az", "en"}, entry.id
+
+
+def test_safety_comes_first_and_the_cap_is_five():
+    ids = _ids(
+        _facts(
+            ["product_defect"],
+            ["refund", "manager", "cancel"],
+            ["safety_risk", "legal_threat", "churn_threat", "public_escalation"],
+            ["repeat_contact", "broken_promise"],
+        )
+    )
+    assert ids[0] == "safety"
+    assert len(ids) == 5
+
+
+def test_repeat_contact_and_manager_request_pick_their_objections():
+    ids = _ids(_facts(["outage"], ["manager"], ["manager_request"], ["repeat_contact"]))
+    assert "repeat_contact" in ids and "manager" in ids and "outage_paid" in ids
+
+
+def test_refund_ask_brings_money_not_coupon_with_placeholders_filled():
+    chosen = choose_objections(
+        load_playbook(),
+        _facts(["delivery"], ["refund"], (), ["repeat_contact"]),
+        language="tr",
+        agent_language="tr",
+        values={"times": "3", "contact": "Elif"},
+    )
+    by_id = {o.id: o for o in chosen}
+    assert by_id["money_not_coupon"].objection == "Ben paramı istiyorum, kupon değil."
+    assert (
+        "3 kez" in by_id["repeat_contact"].answer
+        and "{times}" not in by_id["repeat_contact"].answer
+    )
+
+
+def test_config_entry_replaces_a_default_and_changes_the_version():
+    custom = [
+        {
+            "id": "didnt_read",
+            "weight": 20,
+            "always": True,
+            "text": {"en": {"objection": "Did you read it?", "answer": "Yes: {brand}."}},
+        }
+    ]
+    playbook = load_playbook(custom, {"en": ["Per our policy"]})
+    assert playbook.version.startswith(load_playbook().version + "+config.")
+    chosen = choose_objections(
+        playbook,
+        _facts(["billing"]),
+        language="en",
+        agent_language="en",
+        values={"brand": "Brightwave"},
+    )
+    assert chosen[0].objection == "Did you read it?" and chosen[0].answer == "Yes: Brightwave."
+    phrases = [row["phrase"] for row in avoid_phrases(playbook, "en")]
+    assert "Per our policy" in phrases and "We'll take your comments into account." in phrases
+
+
+def test_a_bad_config_entry_names_the_problem():
+    with pytest.raises(ConfigError, match="unknown condition.*mood"):
+        load_playbook(
+            [
+                {
+                    "id": "x",
+                    "when": {"mood": ["angry"]},
+                    "text": {"en": {"objection": "a", "answer": "b"}},
+                }
+            ]
+        )
+    with pytest.raises(ConfigError, match="needs `objection` and `answer` under text.tr"):
+        load_playbook([{"id": "x", "text": {"tr": {"objection": "a"}}}])
+
+
+@pytest.mark.parametrize(
+    "language, phrase",
+    [
+        ("tr", "Görüşlerinizi dikkate alacağız."),
+        ("tr", "Yaşanan aksaklıktan dolayı özür dileriz."),
+        ("az", "İradlarınızı nəzərə alacağıq."),
+        ("en", "We'll take your comments into account."),
+        ("en", "We apologise for any inconvenience."),
+    ],
+)
+def test_default_avoid_phrases_per_language(language, phrase):
+    rows = avoid_phrases(load_playbook(), language)
+    assert phrase in [r["phrase"] for r in rows]
+    assert all(r["instead"] for r in rows)
