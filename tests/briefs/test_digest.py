@@ -212,3 +212,39 @@ def test_text_digest_reads_as_a_report(digest):
 def test_unknown_format_is_refused(digest):
     with pytest.raises(ConfigError, match="Unknown digest format 'pdf'. Use html or txt."):
         render_digest(digest, "pdf")
+
+
+@pytest.mark.parametrize(
+    ("language", "headings"),
+    [
+        ("tr", ["Günlük özet", "Sessizlik memnuniyet değildir", "En sık şikâyet konuları"]),
+        ("az", ["Gündəlik icmal", "Susqunluq məmnunluq demək deyil", "Əsas şikayət mövzuları"]),
+    ],
+)
+def test_digest_speaks_turkish_and_azerbaijani(any_engine, settings, language, headings):
+    from pathlib import Path
+
+    import yaml
+
+    from briefs.templating import TEMPLATES
+
+    labels = yaml.safe_load(Path(TEMPLATES, "digest", "labels.yaml").read_text(encoding="utf-8"))
+    assert set(labels["en"]) <= set(labels[language])  # no heading falls back to English
+    for key, text in labels["en"].items():
+        assert re.findall(r"{\w+}", labels[language][key]) == re.findall(r"{\w+}", text), key
+
+    settings.sources.x.enabled = True
+    settings.digest.language = language
+    with session_scope(any_engine) as s:
+        seed(s, settings)
+    with session_scope(any_engine) as s:
+        digest = build_digest(s, settings, DAY, now=NOW)
+    html, txt = render_digest(digest, "html"), render_digest(digest, "txt")
+    t = labels[language]
+    for out in (html, txt):
+        for heading in [*headings, t["spikes"], t["callbacks"], t["coverage"]]:
+            assert heading in out, (language, heading)
+        assert "Daily digest" not in out and "Silence is not satisfaction" not in out
+    assert t["chart_volume"] in html  # the chart titles are translated too
+    assert txt.startswith(f"{t['title']} — 2026-11-24 ({t['times_in']} Europe/Istanbul)")
+    assert "8 " + t["posts"].lower() in txt.split("\n! Kargola / ")[1]  # the spike line
