@@ -38,7 +38,20 @@ def environment(user_dir: str | None = None) -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["lower"] = lower
     return env
+
+
+def lower(value: object, language: str | None = None) -> str:
+    """Lower-case that respects Turkish and Azerbaijani dotted and dotless I.
+
+    Python's "İ".lower() gives "i" plus a combining dot; in Turkish and Azerbaijani "I" lowers
+    to "ı". Templates call `{{ label|lower }}` or `{{ label|lower("tr") }}`.
+    """
+    text = str(value)
+    if language in ("tr", "az"):
+        text = text.replace("I", "ı")
+    return text.replace("İ", "i").lower()
 
 
 def read_template(name: str, user_dir: str | None = None):  # type: ignore[no-untyped-def]
