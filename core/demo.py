@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import yaml
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -42,12 +43,20 @@ class DemoReport:
         return "\n".join(lines)
 
 
+DEMO_SETTINGS = Path(__file__).with_name("demo_settings.yaml")
+
+
 def demo_settings(settings: Settings, out_dir: Path) -> Settings:
-    """The user's settings with the demo's brands and its own database in `out_dir`."""
+    """The user's settings with the demo's brands, offers and its own database in `out_dir`."""
     from monitor.demo import demo_brands
 
+    extra = yaml.safe_load(DEMO_SETTINGS.read_text(encoding="utf-8"))
     demo = settings.model_copy(deep=True)
     demo.brands = demo_brands()
+    if not any(brand.name in demo.offers for brand in demo.brands):
+        demo.offers = Settings.model_validate({"offers": extra["offers"]}).offers
+    if not demo.nlp.catalogue:
+        demo.nlp.catalogue = list(extra["catalogue"])
     demo.home = str(out_dir)
     demo.database = f"sqlite:///{(out_dir / 'demo.db').resolve()}"
     return demo

@@ -155,6 +155,9 @@ def _compatible(case_category: str | None, category: str | None) -> bool:
     )
 
 
+NO_CALLBACK_CHANNELS = ("rss",)
+
+
 def update_cases(
     session: Session, settings: Settings, *, now: datetime | None = None
 ) -> CaseUpdate:
@@ -173,7 +176,12 @@ def update_cases(
         )
         .join(Analysis, Analysis.mention_id == Mention.id)
         .join(Author, Author.id == Mention.author_id)
-        .where(Mention.case_id.is_(None), Analysis.complaint.is_(True))
+        .where(
+            Mention.case_id.is_(None),
+            Analysis.complaint.is_(True),
+            # news and alert feeds are media coverage for the digest, not people to phone back
+            Mention.channel.not_in(NO_CALLBACK_CHANNELS),
+        )
         .order_by(Mention.created_at, Mention.id)
     ).all()
     result = CaseUpdate()

@@ -306,3 +306,16 @@ def test_closed_loop_reports_what_the_customer_posted_after_the_call(any_engine,
             "positive",
             "Teşekkürler, kargo geldi",
         )
+
+
+def test_news_feed_complaints_open_no_callback_case(any_engine, settings):
+    with session_scope(any_engine) as s:
+        w = World(s)
+        w.post(
+            w.author("haber_ekonomi", channel="rss"),
+            local(23, 10),
+            text="Kargola'da dağıtım gecikmeleri: müşteriler şikayetçi",
+        )
+        w.post(w.author("ayse"), local(23, 11), text="Kargom 2 haftadır gelmedi")
+        result = update_cases(s, settings, now=local(23, 12))
+        assert result.opened == 1
