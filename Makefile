@@ -26,7 +26,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/bench_nlp.py
+	$(BIN)/python bench/bench_briefs.py
+	$(BIN)/python bench/bench_digest.py
 
 clean:
 	rm -rf $(VENV) callbrief-demo .pytest_cache
