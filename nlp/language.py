@@ -1,0 +1,92 @@
+"""Tell Turkish, Azerbaijani and English apart (and everything else as "other")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from core.errors import ModelError
+from nlp.text import HASHTAG_RE, MENTION_RE, URL_RE
+
+SUPPORTED = ("tr", "az", "en")
+OTHER = "other"
+# Languages that only exist to catch "other": without them lingua must pick tr/az/en even for
+# French or Russian. Lazily loaded, so they cost memory only when a text needs them.
+_SINKS = ("de", "fr", "es", "it", "nl", "pt", "ru", "ar", "fa")
+MIN_LETTERS = 3  # fewer letters than this ("👍", "?!") cannot be told apart: use the hint
+# Letters only Turkish/Azerbaijani use. lingua treats one of them as decisive, so a single place
+# or brand name ("Kadıköy", "Türk Telekom") would turn an English post Turkish.
+_TURKIC_LETTERS = re.compile(r"\w*[ıİşŞğĞəƏçÇöÖüÜ]\w*")
+
+
+def _iso(code: str):  # type: ignore[no-untyped-def]
+    from lingua import IsoCode639_1
+
+    return IsoCode639_1.from_str(code)
+
+
+class LanguageIdentifier:
+    """lingua restricted to the configured languages plus a few sinks for "other"."""
+
+    def __init__(self, languages: Sequence[str]) -> None:
+        try:
+            from lingua import Language, LanguageDetectorBuilder
+        except ImportError:
+            raise ModelError(
+                "Language identification needs lingua: `pip install lingua-language-detector`."
+            ) from None
+        unknown = [code for code in languages if code not in SUPPORTED]
+        if unknown or not languages:
+            raise ModelError(
+                f"Cannot identify languages {unknown or '(none)'}: callbrief understands "
+                f"{', '.join(SUPPORTED)}. Fix `languages:` in config.yaml."
+            )
+        self.languages = list(languages)
+        wanted = {Language.from_iso_code_639_1(_iso(c)) for c in self.languages}
+        sinks = {Language.from_iso_code_639_1(_iso(c)) for c in _SINKS}
+        # Preload only the configured languages (all of lingua's models together cost ~1.3 GB).
+        self._detector = LanguageDetectorBuilder.from_languages(*(wanted | sinks)).build()
+        for language in wanted:
+            self._detector.compute_language_confidence(" ", language)
+
+    def identify(
+        self, texts: Sequence[str], hints: Sequence[str | None] | None = None
+    ) -> list[str]:
+        """One code per text: a configured language, or "other"."""
+        hints = hints or [None] * len(texts)
+        stripped = [self._letters_only(t) for t in texts]
+        results = self._detector.detect_languages_in_parallel_of(stripped)
+        out = []
+        for text, found, hint in zip(stripped, results, hints, strict=True):
+            code = found.iso_code_639_1.name.lower() if found is not None else None
+            if sum(ch.isalpha() for ch in text) < MIN_LETTERS or code is None:
+                out.append(hint if hint in self.languages else self.languages[0])
+            elif code in ("tr", "az") and self._english_with_names(text):
+                out.append("en")
+            elif code in self.languages:
+                out.append(code)
+            elif hint in self.languages and code in SUPPORTED:
+                out.append(hint)
+            else:
+                out.append(OTHER)
+        return out
+
+    def _english_with_names(self, text: str) -> bool:
+        """True when the post reads as English once the few words with tr/az letters are gone."""
+        if "en" not in self.languages:
+            return False
+        words = text.split()
+        names = _TURKIC_LETTERS.findall(text)
+        if not names or len(names) * 4 > len(words):  # a quarter or more: really tr/az
+            return False
+        rest = _TURKIC_LETTERS.sub(" ", text)
+        from lingua import Language
+
+        return self._detector.compute_language_confidence(rest, Language.ENGLISH) > 0.8
+
+    @staticmethod
+    def _letters_only(text: str) -> str:
+        """Drop URLs, @handles and '#' so brand names do not vote for English."""
+        text = URL_RE.sub(" ", text)
+        text = MENTION_RE.sub(" ", text)
+        return HASHTAG_RE.sub(r"\1", text)

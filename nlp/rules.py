@@ -1,0 +1,108 @@
+"""Multilingual lexicon cues: negative/positive words, failures, politeness and irony markers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nlp.taxonomy import Taxonomy, compile_keywords
+
+LEXICON_PATH = Path(__file__).with_name("lexicons.yaml")
+# Turkish/Azerbaijani negated verbs: gel-medi, çalış-mıyor, gəl-məyib, işlə-mir (folded forms).
+NEGATED_VERB_RE = re.compile(
+    r"(?<!\w)\w{2,}(?:madi|medi|miyor|muyor|mamis|memis|mayacak|meyecek|mayib|meyib|mir|mur|"
+    r"madim|medim|mayan|meyen|mamak|memek)(?:\w{0,6})(?!\w)"
+)
+
+IRONY_EMOJI = ("🙃", "🙄", "😒", "🤡", "😏", "🤦")
+NEGATIVE_EMOJI = ("😡", "😠", "🤬", "😤", "👎", "😞", "😢", "😭", "💩")
+POSITIVE_EMOJI = ("😍", "❤", "👍", "🙏", "😊", "🥰", "👏", "💯")
+
+
+@dataclass
+class Cues:
+    """What the lexicons found in one text."""
+
+    negative: int = 0
+    positive: int = 0
+    failure: int = 0
+    polite: int = 0
+    irony_marker: bool = False
+    asks: list[str] = field(default_factory=list)
+    signals: list[str] = field(default_factory=list)
+    category_hits: dict[str, int] = field(default_factory=dict)
+    first_hit: dict[str, int] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def lexicons() -> dict[str, Any]:
+    """The packaged lexicons (nlp/lexicons.yaml), by kind then language."""
+    return yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+
+
+class CueFinder:
+    """Compiled lexicons plus the taxonomy's keyword rules."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.taxonomy = taxonomy
+        lex = lexicons()
+        self._neg = compile_keywords(lex["negative"])
+        self._pos = compile_keywords(lex["positive"])
+        self._fail = compile_keywords(lex["failure"])
+        self._polite = compile_keywords(lex["polite"])
+        self._irony = compile_keywords(lex["irony_markers"])
+        self._resolved = compile_keywords(lex["resolved"])
+
+    @staticmethod
+    def _count(pattern: re.Pattern[str] | None, folded: str) -> int:
+        return len(pattern.findall(folded)) if pattern is not None else 0
+
+    def find(self, folded: str, raw: str) -> Cues:
+        """Count every cue in one text (folded for words, raw for emoji)."""
+        cues = Cues(
+            negative=self._count(self._neg, folded) + sum(raw.count(e) for e in NEGATIVE_EMOJI),
+            positive=self._count(self._pos, folded) + sum(raw.count(e) for e in POSITIVE_EMOJI),
+            failure=self.failures(folded),
+            polite=self._count(self._polite, folded),
+            irony_marker=bool(self._count(self._irony, folded))
+            or any(e in raw for e in IRONY_EMOJI),
+        )
+        cues.asks = [n for n, e in self.taxonomy.asks.items() if e.find(folded)]
+        cues.signals = [n for n, e in self.taxonomy.signals.items() if e.find(folded)]
+        for name, entry in self.taxonomy.categories.items():
+            spans = entry.find(folded)
+            if spans:
+                cues.category_hits[name] = len(spans)
+                cues.first_hit[name] = spans[0][0]
+        return cues
+
+    def failures(self, folded: str) -> int:
+        """Failure words plus negated tr/az verbs, less problems reported as solved."""
+        found = self._count(self._fail, folded) + len(NEGATED_VERB_RE.findall(folded))
+        return max(0, found - self._count(self._resolved, folded))
+
+    def sentence_weight(self, folded: str) -> int:
+        """How much complaint one sentence carries: failures, negative words, topics, signals."""
+        score = self.failures(folded) + self._count(self._neg, folded)
+        score += sum(1 for e in self.taxonomy.categories.values() if e.find(folded))
+        score += sum(1 for e in self.taxonomy.signals.values() if e.find(folded))
+        return score
+
+
+def is_ironic(cues: Cues, complaint_evidence: bool) -> bool:
+    """Sarcasm: an explicit marker, or praise words around a problem (with no polite framing)."""
+    if cues.irony_marker and (complaint_evidence or cues.failure or cues.negative):
+        return True
+    return bool(
+        cues.positive
+        and cues.failure
+        and cues.negative == 0
+        and complaint_evidence
+        and not cues.polite
+        and cues.positive >= cues.failure
+    )

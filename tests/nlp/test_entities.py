@@ -1,0 +1,63 @@
+"""Entities an agent needs on the call."""
+
+from __future__ import annotations
+
+from nlp.entities import EntityExtractor
+
+
+def pairs(text: str, catalogue=()) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return [(e.type, e.text) for e in EntityExtractor(catalogue).extract(text)]
+
+
+def test_tracking_number_in_turkish_complaint():
+    text = "Kargom 2 haftadır gelmedi, takip no HK48213377, paramı iade edin"
+    assert pairs(text) == [("order_id", "HK48213377")]
+
+
+def test_amounts_in_every_currency_customers_write():
+    found = pairs("1.250,50 TL, ₺45.000, 250 manat, 5 AZN, $49.99 ve €20 ödedim")
+    assert [t for k, t in found if k == "amount"] == [
+        "1.250,50 TL",
+        "₺45.000",
+        "250 manat",
+        "5 AZN",
+        "$49.99",
+        "€20",
+    ]
+
+
+def test_phones_emails_dates_and_urls():
+    found = pairs(
+        "Tel 0532 123 45 67 veya +994 50 123 45 67, mail ali.veli@example.com, "
+        "12.03.2026 ve 15 mart, bkz https://example.com/siparis/1"
+    )
+    assert ("phone", "0532 123 45 67") in found
+    assert ("phone", "+994 50 123 45 67") in found
+    assert ("email", "ali.veli@example.com") in found
+    assert ("date", "12.03.2026") in found and ("date", "15 mart") in found
+    assert ("url", "https://example.com/siparis/1") in found
+
+
+def test_order_number_after_a_cue_word_even_without_letters():
+    assert ("order_id", "45123987") in pairs("I was charged twice for order #45123987")
+    assert ("order_id", "884512") in pairs("sifariş nömrəsi 884512 hələ gəlməyib")
+
+
+def test_products_from_the_catalogue_whatever_the_casing():
+    found = pairs("IPHONE 15 aldım, Maximum Kart ile ödedim", ["iPhone 15", "Maximum Kart"])
+    assert [k for k, _ in found] == ["product", "product"]
+    assert [t for _, t in found] == ["IPHONE 15", "Maximum Kart"]
+
+
+def test_plain_numbers_are_not_entities():
+    assert pairs("2 haftadır bekliyorum, 3 kere aradım") == []
+
+
+def test_carrier_tracking_numbers_that_start_with_digits():
+    found = pairs("The tracking number (1Z999AA10123456784) hasn't updated since Oct 3.")
+    assert ("order_id", "1Z999AA10123456784") in found
+    assert ("date", "Oct 3") in found
+
+
+def test_short_codes_with_few_digits_are_not_orders():
+    assert pairs("COVID19 rules at the B737 gate") == []

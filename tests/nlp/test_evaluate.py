@@ -1,0 +1,93 @@
+"""The evaluation command, on a tiny data folder written by the test (never ../shared)."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from core.errors import ConfigError
+from nlp.training import evaluate
+from nlp.training.data import load, split_of
+
+
+def _write(path, header, rows):  # type: ignore[no-untyped-def]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+@pytest.fixture
+def data_dir(tmp_path):  # type: ignore[no-untyped-def]
+    root = tmp_path / "data"
+    header = ["tweet_id", "airline_sentiment", "negativereason", "text"]
+    _write(
+        root / "en" / "airline_sentiment.csv",
+        header,
+        [
+            [1, "negative", "Lost Luggage", "@united you lost my bag, terrible service"],
+            [2, "positive", "", "@united thanks, the crew was amazing!"],
+            [3, "neutral", "", "@united what time does boarding start for UA12?"],
+            [4, "negative", "Late Flight", "@united delayed 5 hours again, ridiculous"],
+        ],
+    )
+    _write(
+        root / "tr" / "turkish_twitter_train.csv",
+        ["Text", "Sentiment"],
+        [
+            ["Harika bir gün, teşekkürler", "P"],
+            ["Rezalet bir hizmet, paramı geri istiyorum", "N"],
+        ],
+    )
+    _write(
+        root / "az" / "az_sentiment_half.csv",
+        ["text", "labels"],
+        [
+            ["Çox pis xidmətdir, internet işləmir", "negative"],
+            ["Çox gözəl, təşəkkür edirəm", "positive"],
+        ],
+    )
+    return root
+
+
+def test_missing_folder_is_a_config_error_that_says_what_to_pass(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist. Pass the folder"):
+        evaluate.run(tmp_path / "absent")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ConfigError, match="none of the en/, tr/ or az/"):
+        evaluate.run(tmp_path / "empty")
+
+
+def test_command_prints_the_error_and_exits_2_without_a_traceback(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        evaluate.main(["--data", str(tmp_path / "absent")])
+    assert exit_info.value.code == 2
+    assert "error: Data folder" in capsys.readouterr().err
+
+
+def test_splits_are_stable_and_cover_every_example(data_dir):
+    assert split_of("same text") == split_of("same text")
+    everything = load(data_dir)
+    assert len(everything) == 8
+    assert {ex.split for ex in everything} <= {"train", "dev", "test"}
+
+
+def test_rows_per_dataset_and_language(data_dir, analyzer):
+    rows = evaluate.run(
+        data_dir, splits=("train", "dev", "test"), cache_dir=None, analyzer=analyzer
+    )
+    keys = {(r["dataset"], r["language"], r["metric"]) for r in rows}
+    assert ("airline_sentiment", "en", "sentiment_macro_f1") in keys
+    assert ("turkish_twitter", "tr", "sentiment_accuracy") in keys
+    assert ("az_sentiment", "az", "language_accuracy") in keys
+    assert any(m == "complaint_accuracy" for _, _, m in keys)
+    for r in rows:
+        assert set(r) >= {"dataset", "language", "metric", "score", "n"}
+        assert 0.0 <= r["score"] <= 1.0 and r["n"] >= 1
+    # these are easy: the pipeline should get most of them right
+    lang = [r for r in rows if r["metric"] == "language_accuracy"]
+    assert sum(r["score"] * r["n"] for r in lang) / sum(r["n"] for r in lang) >= 0.75
+    table = evaluate.format_rows(rows)
+    assert "airline_sentiment" in table and "macro_f1" in table

