@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from core.progress import NullProgress, Progress
-from nlp.types import Analysis, Analyzer, Sentiment, TextContext
+from nlp.types import Analysis, Analyzer, TextContext
 from storage.db import session_scope
 from storage.models import Analysis as AnalysisRow
 from storage.models import Author, Mention, utcnow
@@ -60,18 +60,6 @@ def _contexts(session: Session, rows: Sequence[tuple[Mention, Author]], now: dat
     return contexts
 
 
-def _failed(error: str, version: str) -> Analysis:
-    return Analysis(
-        language="unknown",
-        sentiment=Sentiment("neutral", 0.0),
-        complaint=False,
-        irony=False,
-        category=None,
-        model_version=version,
-        error=error,
-    )
-
-
 def analyze_safely(
     analyzer: Analyzer, texts: Sequence[str], contexts: Sequence[TextContext]
 ) -> list[Analysis]:
@@ -84,7 +72,7 @@ def analyze_safely(
             try:
                 results.extend(analyzer.analyze([text], [context]))
             except Exception as exc:  # noqa: BLE001
-                results.append(_failed(f"{type(exc).__name__}: {exc}", analyzer.version))
+                results.append(Analysis.failed(f"{type(exc).__name__}: {exc}", analyzer.version))
         return results
 
 

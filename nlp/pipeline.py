@@ -35,19 +35,6 @@ def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x))
 
 
-def failed(error: str, version: str) -> Analysis:
-    """The defaults recorded for a text whose analysis failed."""
-    return Analysis(
-        language="unknown",
-        sentiment=Sentiment("unknown", 0.0),
-        complaint=False,
-        irony=False,
-        category=None,
-        model_version=version,
-        error=error,
-    )
-
-
 @dataclass
 class Tuning:
     """Weights for combining heads with rules; train.py writes tuned values into the heads' meta."""
@@ -107,7 +94,7 @@ class Pipeline:
                     raise TypeError(f"expected text, got {type(text).__name__}")
                 prepared.append((i, normalise(text)))
             except Exception as exc:  # one bad input must not stop the batch
-                results[i] = failed(f"normalise: {exc}", self.version)
+                results[i] = Analysis.failed(f"normalise: {exc}", self.version)
         vectors = self._encode([n.model for _, n in prepared], [i for i, _ in prepared], results)
         rows = [pos for pos, (i, _) in enumerate(prepared) if results[i] is None]
         if rows:
@@ -118,7 +105,9 @@ class Pipeline:
             )
             for pos, analysis in zip(rows, done, strict=True):
                 results[prepared[pos][0]] = analysis
-        return [r if r is not None else failed("not analysed", self.version) for r in results]
+        return [
+            r if r is not None else Analysis.failed("not analysed", self.version) for r in results
+        ]
 
     # -- steps -------------------------------------------------------------------------------
 
@@ -137,7 +126,7 @@ class Pipeline:
             try:
                 out[j] = self.encoder.encode([text])[0]
             except Exception as exc:  # noqa: BLE001
-                results[positions[j]] = failed(f"encode: {exc}", self.version)
+                results[positions[j]] = Analysis.failed(f"encode: {exc}", self.version)
         return out
 
     def analyze_prepared(
@@ -177,7 +166,7 @@ class Pipeline:
                 )
             except Exception as exc:  # noqa: BLE001 - a rule that trips on one text
                 log.warning("analysis failed for one text: %s", exc)
-                out.append(failed(f"analyse: {exc}", self.version))
+                out.append(Analysis.failed(f"analyse: {exc}", self.version))
         return out
 
     def _sentiment_proba(

@@ -49,6 +49,19 @@ class Analysis:
     model_version: str = "unknown"
     error: str | None = None
 
+    @classmethod
+    def failed(cls, error: str, version: str) -> Analysis:
+        """The defaults recorded for a text whose analysis failed."""
+        return cls(
+            language="unknown",
+            sentiment=Sentiment("unknown", 0.0),
+            complaint=False,
+            irony=False,
+            category=None,
+            model_version=version,
+            error=error,
+        )
+
     def to_json(self) -> dict[str, Any]:
         """The public shape printed by `callbrief analyze --json`."""
         data = asdict(self)
