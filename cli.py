@@ -456,6 +456,7 @@ def run(ctx: typer.Context) -> None:
 def evaluate(
     ctx: typer.Context,
     data: Path = typer.Option(Path("../shared/data"), "--data", help="Labelled data folder."),
+    split: str = typer.Option("dev", "--split", help="dev, test (held out) or both."),
 ) -> None:
     """Score the NLP models on labelled data (macro-F1 / accuracy per dataset and language).
 

@@ -103,3 +103,74 @@ def test_scan_without_enabled_sources_says_what_to_do(tmp_path):
     result = invoke("--config", str(cfg), "--db", f"sqlite:///{tmp_path}/s.db", "scan")
     assert result.exit_code == 2
     assert "Error:" in result.output and "Traceback" not in result.output
+
+
+FIELDS = {
+    "language",
+    "sentiment",
+    "complaint",
+    "irony",
+    "category",
+    "asks",
+    "signals",
+    "entities",
+    "grievance",
+    "priority",
+}
+
+
+@pytest.mark.slow
+def test_analyze_json_prints_every_field():
+    text = "Kargom 2 haftadır gelmedi, takip no HK48213377, paramı iade edin"
+    result = invoke("analyze", "--json", "--brand", "Kargola", text)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == FIELDS
+    assert data["sentiment"]["label"] == "negative" and 0 <= data["sentiment"]["score"] <= 1
+    assert data["category"] == "delivery" and "refund" in data["asks"]
+    assert {"type": "order_id", "text": "HK48213377"} in data["entities"]
+    assert data["grievance"] and all(g in text for g in data["grievance"])
+
+
+@pytest.mark.slow
+def test_analyze_json_file_prints_one_line_per_text_in_order(tmp_path):
+    texts = [
+        "Brightwave has been down all day, I want a refund",
+        "Teşekkürler Kargola, paketim erken geldi!",
+        "",
+        "Ulduz Mobil 3 gündür internet yoxdur",
+    ]
+    path = tmp_path / "t.txt"
+    path.write_text("\n".join(texts) + "\n", encoding="utf-8")
+    result = invoke("analyze", "--json", "--file", str(path))
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert len(lines) == len(texts)
+    assert lines[0]["language"] == "en" and lines[1]["language"] == "tr"
+    assert lines[1]["complaint"] is False and lines[0]["complaint"] is True
+
+
+@pytest.mark.slow
+def test_analyze_stores_analyses_for_imported_mentions(tmp_path):
+    row = {
+        "id": "5",
+        "channel": "x",
+        "author": "a",
+        "text": "Paketim kayboldu, iade istiyorum",
+        "created_at": "2026-11-20T08:00:00Z",
+        "brand": "Kargola",
+    }
+    path = tmp_path / "m.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path}/a.db"
+    invoke("--db", db, "import", str(path))
+    first = invoke("--db", db, "analyze")
+    again = invoke("--db", db, "analyze")
+    assert "1 analysed, 0 failed" in first.output
+    assert "0 analysed, 0 failed" in again.output
+
+
+def test_evaluate_without_data_says_where_to_point(tmp_path):
+    result = invoke("evaluate", "--data", str(tmp_path / "nothing"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.output and "--data" in result.output
