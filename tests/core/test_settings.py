@@ -69,3 +69,15 @@ def test_project_example_config_is_valid():
     assert {b.name for b in s.brands} == {"Kargola", "Ulduz Mobil", "Brightwave"}
     assert s.offer_for("Brightwave", "outage").max_credit == 30
     assert s.offer_for("Brightwave", "billing").max_credit == 20  # brand default
+
+
+def test_project_example_playbook_extends_the_packaged_one():
+    from pathlib import Path
+
+    from briefs.playbook import load_playbook
+
+    s = load_settings(Path(__file__).resolve().parents[2] / "config.yaml", env={})
+    book = load_playbook(s.playbook, s.avoid_phrases)
+    assert "+config." in book.version
+    assert "kargola_weekend_delivery" in {entry.id for entry in book.entries}
+    assert "As per our policy..." in {row["phrase"] for row in book.avoid["en"]}
