@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC
+from typing import Any
 
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from monitor.records import AuthorRecord, MentionRecord
-from storage.models import Author, Mention, utcnow
+from storage.models import Author, Mention, table_of, utcnow
 
 
 @dataclass
@@ -34,15 +36,37 @@ def _aware(value):  # type: ignore[no-untyped-def]
     return value
 
 
+def _insert_ignoring_conflict(
+    session: Session, table: Table, values: dict[str, Any], keys: list[str]
+) -> int | None:
+    """Insert one row; None when a row with the same unique `keys` is already stored.
+
+    ON CONFLICT DO NOTHING rather than check-then-insert: two scans at once must not both insert,
+    and the loser of such a race must not fail its whole page.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        stmt = postgresql.insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+    elif dialect == "sqlite":
+        stmt = sqlite.insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+    else:  # other databases: the unique constraint still protects, at the cost of an error
+        stmt = table.insert().values(**values)
+    row = session.execute(stmt.returning(table.c.id)).first()
+    return row[0] if row else None
+
+
 def upsert_author(session: Session, record: AuthorRecord) -> Author:
     """The stored author for a handle on a channel, created or refreshed from `record`."""
     handle = record.handle.lstrip("@").casefold()
+    _insert_ignoring_conflict(
+        session,
+        table_of(Author),
+        {"channel": record.channel, "handle": handle, "updated_at": utcnow()},
+        ["channel", "handle"],
+    )
     author = session.exec(
         select(Author).where(Author.channel == record.channel, Author.handle == handle)
-    ).one_or_none()
-    if author is None:
-        author = Author(channel=record.channel, handle=handle)
-        session.add(author)
+    ).one()
     # newer observations win, but a missing value never erases a known one
     for name in ("name", "platform_user_id", "followers", "verified", "location", "karma"):
         value = getattr(record, name)
@@ -53,32 +77,6 @@ def upsert_author(session: Session, record: AuthorRecord) -> Author:
     author.updated_at = utcnow()
     session.flush()
     return author
-
-
-def _insert_ignoring_conflict(session: Session, values: dict) -> int | None:
-    """Insert one mention; None when (channel, platform_id) is already stored.
-
-    ON CONFLICT DO NOTHING rather than check-then-insert: two scans at once must not both insert.
-    """
-    dialect = session.get_bind().dialect.name
-    table = Mention.__table__
-    if dialect == "postgresql":
-        stmt = (
-            postgresql.insert(table)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["channel", "platform_id"])
-        )
-    elif dialect == "sqlite":
-        stmt = (
-            sqlite.insert(table)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["channel", "platform_id"])
-        )
-    else:  # other databases: the unique constraint still protects, at the cost of an error
-        stmt = table.insert().values(**values)
-    result = session.execute(stmt.returning(table.c.id))
-    row = result.first()
-    return row[0] if row else None
 
 
 def save_mentions(session: Session, records: Iterable[MentionRecord]) -> SaveResult:
@@ -118,7 +116,9 @@ def save_mentions(session: Session, records: Iterable[MentionRecord]) -> SaveRes
             fetched_at=_aware(record.fetched_at) or utcnow(),
             raw=record.raw,
         )
-        new_id = _insert_ignoring_conflict(session, values)
+        new_id = _insert_ignoring_conflict(
+            session, table_of(Mention), values, ["channel", "platform_id"]
+        )
         if new_id is None:
             result.duplicates += 1
         else:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
     """Aware UTC now: every timestamp in the database is timezone-aware UTC."""
     return datetime.now(UTC)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core `Table` behind a table model (SQLModel does not declare `__table__` for mypy)."""
+    return SQLModel.metadata.tables[cast(str, model.__tablename__)]
 
 
 class Customer(SQLModel, table=True):
@@ -89,8 +94,9 @@ class Analysis(SQLModel, table=True):
     __tablename__ = "analyses"
     __table_args__ = (
         # covers the digest's sentiment and complaint counts (migration 0002)
-        Index("ix_analyses_mention_digest", "mention_id", "complaint", "sentiment_label",
-              "category"),
+        Index(
+            "ix_analyses_mention_digest", "mention_id", "complaint", "sentiment_label", "category"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

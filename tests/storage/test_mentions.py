@@ -50,3 +50,27 @@ def test_author_handle_casefolded_and_followers_kept(any_engine):
     assert authors[0].followers == 1200  # a missing value never erases a known one
     assert stored.links == ["https://example.com/photo"]
     assert stored.created_at.tzinfo is not None
+
+
+def test_two_writers_at_once_store_each_mention_once(any_engine):
+    import threading
+
+    records = [record(str(i), text=f"Kargom {i} gündür gelmedi") for i in range(40)]
+    barrier = threading.Barrier(2)
+    results = []
+
+    def writer():
+        barrier.wait()
+        with session_scope(any_engine) as s:
+            results.append(save_mentions(s, records))
+
+    threads = [threading.Thread(target=writer) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    with session_scope(any_engine) as s:
+        count = s.exec(select(func.count()).select_from(Mention)).one()
+    assert count == 40
+    assert sum(r.new for r in results) == 40
+    assert sum(r.duplicates for r in results) == 40
