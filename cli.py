@@ -247,7 +247,7 @@ def analyze(
 
     Examples: callbrief analyze | callbrief analyze --json "Kargom gelmedi, paramı iade edin"
     """
-    from core.analyze import analyze_pending, analyze_safely
+    from core.analyze import analyze_and_open_cases, analyze_safely
     from nlp.types import TextContext
 
     st = state(ctx)
@@ -255,8 +255,13 @@ def analyze(
         if as_json:
             raise ConfigError("analyze --json needs a TEXT argument or --file F.")
         with progress_bar() as bar:
-            report = analyze_pending(st.engine, st.analyzer, progress=bar)
-        out.print(f"{report.analysed} analysed, {report.failed} failed.")
+            report, cases = analyze_and_open_cases(
+                st.engine, st.settings, st.analyzer, progress=bar
+            )
+        out.print(
+            f"{report.analysed} analysed, {report.failed} failed; "
+            f"{cases.opened} case(s) opened, {cases.merged} joined an open case."
+        )
         return
     if not as_json:
         raise ConfigError("Texts given on the command line are printed, not stored: add --json.")

@@ -122,7 +122,7 @@ def stacked_bars(
     names = list(series)
     fills = [colours.get(n, PALETTE[i % len(PALETTE)]) for i, n in enumerate(names)]
     for i in range(len(labels)):
-        y = _TOP + plot_h
+        y: float = _TOP + plot_h
         for name, fill in zip(names, fills, strict=True):
             h = plot_h * series[name][i] / top
             if h <= 0:

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.progress import NullProgress, Progress
+from core.settings import Settings
 from nlp.types import Analysis, Analyzer, TextContext
+from storage.cases import CaseUpdate, update_cases
 from storage.db import session_scope
 from storage.models import Analysis as AnalysisRow
 from storage.models import Author, Mention, utcnow
@@ -25,12 +28,13 @@ class AnalyzeReport:
 
 def _pending_ids(session: Session) -> list[int]:
     stmt = (
-        select(Mention.id)
-        .outerjoin(AnalysisRow, AnalysisRow.mention_id == Mention.id)
-        .where(AnalysisRow.id.is_(None))  # type: ignore[union-attr]
-        .order_by(Mention.created_at, Mention.id)
+        select(col(Mention.id))
+        .outerjoin(AnalysisRow, col(AnalysisRow.mention_id) == Mention.id)
+        .where(col(AnalysisRow.id).is_(None))
+        .order_by(col(Mention.created_at), col(Mention.id))
     )
-    return list(session.exec(stmt).all())
+    # the ids of stored rows, never None (`id` is Optional only before the first flush)
+    return cast(list[int], list(session.exec(stmt).all()))
 
 
 def _contexts(session: Session, rows: Sequence[tuple[Mention, Author]], now: datetime):
@@ -38,14 +42,14 @@ def _contexts(session: Session, rows: Sequence[tuple[Mention, Author]], now: dat
     contexts = []
     for mention, author in rows:
         prior = session.exec(
-            select(func.count(Mention.id))
-            .join(Author, Author.id == Mention.author_id)
+            select(func.count(col(Mention.id)))
+            .join(Author, col(Author.id) == Mention.author_id)
             .where(
-                Mention.brand == mention.brand,
-                Mention.created_at < mention.created_at,
-                (Author.customer_id == author.customer_id)
+                col(Mention.brand) == mention.brand,
+                col(Mention.created_at) < mention.created_at,
+                (col(Author.customer_id) == author.customer_id)
                 if author.customer_id is not None
-                else (Mention.author_id == author.id),
+                else (col(Mention.author_id) == author.id),
             )
         ).one()
         contexts.append(
@@ -125,9 +129,9 @@ def analyze_pending(
         with session_scope(engine) as session:
             rows = session.exec(
                 select(Mention, Author)
-                .join(Author, Author.id == Mention.author_id)
-                .where(Mention.id.in_(chunk))  # type: ignore[union-attr]
-                .order_by(Mention.created_at, Mention.id)
+                .join(Author, col(Author.id) == Mention.author_id)
+                .where(col(Mention.id).in_(chunk))
+                .order_by(col(Mention.created_at), col(Mention.id))
             ).all()
             texts = [_text_for(mention) for mention, _ in rows]
             results = analyze_safely(analyzer, texts, _contexts(session, rows, now))
@@ -145,3 +149,20 @@ def _text_for(mention: Mention) -> str:
     if mention.title and mention.channel == "reddit" and mention.title not in mention.text:
         return f"{mention.title}\n{mention.text}"
     return mention.text
+
+
+def analyze_and_open_cases(
+    engine: Engine,
+    settings: Settings,
+    analyzer: Analyzer,
+    *,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> tuple[AnalyzeReport, CaseUpdate]:
+    """Analyse what is new, then let complaints join or open callback cases."""
+    report = analyze_pending(
+        engine, analyzer, progress=progress, batch_size=settings.nlp.batch_size, now=now
+    )
+    with session_scope(engine) as session:
+        cases = update_cases(session, settings, now=now)
+    return report, cases

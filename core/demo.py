@@ -11,7 +11,7 @@ import yaml
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from core.analyze import AnalyzeReport, analyze_pending
+from core.analyze import AnalyzeReport, analyze_and_open_cases
 from core.progress import NullProgress, Progress
 from core.settings import Settings
 from nlp.types import Analyzer
@@ -83,7 +83,6 @@ def run_demo(
     from briefs.brief import write_briefs
     from briefs.digest import build_digest, render_digest
     from monitor.demo import replay_demo
-    from storage.cases import update_cases
 
     progress = progress or NullProgress()
     out_dir = out_dir.expanduser()
@@ -96,10 +95,10 @@ def run_demo(
     report.new_mentions = sum(row.new for row in scan.rows)
     with Session(engine) as session:
         now = demo_clock(session)
-    report.analysed = analyze_pending(engine, analyzer(), progress=progress, now=now)
-    with session_scope(engine) as session:
-        update = update_cases(session, settings, now=now)
-    report.cases_opened = update.opened
+    report.analysed, cases = analyze_and_open_cases(
+        engine, settings, analyzer(), progress=progress, now=now
+    )
+    report.cases_opened = cases.opened
     report.briefs = write_briefs(
         engine, settings, out_dir / "briefs", ["md", "html"], progress=progress, now=now
     )

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -171,10 +172,10 @@ def run_forever(
                     break
                 if name == "digest":
                     day = at.astimezone(zone).date() - timedelta(days=1)
-                    _run(f"digest {day.isoformat()}", lambda d=day: jobs.digest(d))
+                    _run(f"digest {day.isoformat()}", partial(jobs.digest, day))
                 else:
                     source = name.split(":")[1]
-                    scanned |= _run(f"scan {source}", lambda s=source: jobs.scan(s))
+                    scanned |= _run(f"scan {source}", partial(jobs.scan, source))
                 # the next fire time after now: fire times missed while a job ran (or the
                 # machine slept) are skipped, not replayed, since one late scan covers them all
                 after = max(clock.now(), at + timedelta(microseconds=1))

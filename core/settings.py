@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from core.errors import ConfigError
 
-LANGUAGES = ("tr", "az", "en")
+LANGUAGES: tuple[Literal["tr", "az", "en"], ...] = ("tr", "az", "en")
 CONFIG_ENV = "CALLBRIEF_CONFIG"
 DB_ENV = "CALLBRIEF_DB"
 HOME_ENV = "CALLBRIEF_HOME"

@@ -133,7 +133,7 @@ class PacedSession(requests.Session):
         self.requests_sent = 0
         self.last_headers: dict[str, str] = {}
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+    def request(self, method: str, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
         url = url.decode() if isinstance(url, bytes) else url
         if self.rebase and url.startswith(self.rebase[0]):
             url = self.rebase[1].rstrip("/") + url[len(self.rebase[0]) :]

@@ -42,7 +42,7 @@ def make_reddit(cfg: RedditSource, deadline: Deadline) -> praw.Reddit:
         user_agent=cfg.user_agent,
         oauth_url=cfg.oauth_url,
         reddit_url=cfg.reddit_url,
-        timeout=cfg.timeout_s,
+        timeout=int(cfg.timeout_s),  # whole seconds: praw applies int() to it anyway
         requestor_kwargs={"session": session},
         check_for_updates=False,
         check_for_async=False,
@@ -247,7 +247,7 @@ class RedditPoller:
                 continue
             person = self._people.get(getattr(item, "author_fullname", ""), {})
             url = f"{self.cfg.reddit_url.rstrip('/')}{item.permalink}"
-            raw = {
+            raw: dict[str, Any] = {
                 k: v
                 for k, v in vars(item).items()
                 if not k.startswith("_") and isinstance(v, PLAIN)

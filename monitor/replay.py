@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -76,7 +76,8 @@ class ReplayServer:
     @property
     def url(self) -> str:
         assert self._server is not None, "start the server first"
-        host, port = self._server.server_address[:2]
+        # an AF_INET server: typeshed's address type also allows the bytes of AF_UNIX
+        host, port = cast(tuple[str, int], self._server.server_address[:2])
         return f"http://{host}:{port}"
 
     def start(self) -> ReplayServer:

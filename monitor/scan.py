@@ -141,9 +141,9 @@ def _build_poller(
     if name == "reddit":
         from monitor.reddit import RedditPoller, make_reddit
 
-        cfg = settings.sources.reddit
-        reddit = clients.reddit or make_reddit(cfg, deadline)
-        return RedditPoller(cfg, settings.brands, reddit, deadline, now=now)
+        reddit_cfg = settings.sources.reddit
+        reddit = clients.reddit or make_reddit(reddit_cfg, deadline)
+        return RedditPoller(reddit_cfg, settings.brands, reddit, deadline, now=now)
     from monitor.rss import RssPoller
 
     return RssPoller(settings.sources.rss, settings.brands, deadline, now=now, session=clients.http)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, func, or_, select, update
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlmodel import Session, col
 
 from core.errors import ConfigError, NotFoundError
 from core.settings import CasesSettings, Settings
@@ -67,6 +68,12 @@ class QueueRow:
         return self.sla == "overdue"
 
 
+@overload
+def _aware(value: datetime) -> datetime: ...
+@overload
+def _aware(value: None) -> None: ...
+@overload
+def _aware(value: datetime | None) -> datetime | None: ...
 def _aware(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=UTC)
@@ -104,7 +111,7 @@ def add_working_hours(start: datetime, hours: float, cases: CasesSettings) -> da
     zone = team_zone(cases)
     open_h, close_h = _check_hours(cases)
     remaining = timedelta(hours=hours)
-    cursor = _aware(start).astimezone(UTC)  # type: ignore[union-attr]
+    cursor = _aware(start).astimezone(UTC)
     day = cursor.astimezone(zone).date()
     # arithmetic in UTC, day edges in local time: a DST change shortens or lengthens that day
     for _ in range(3660):
@@ -141,10 +148,10 @@ def sla_state(case: Case, now: datetime, settings: Settings) -> str:
     return "breached" if case.status in CLOSED else "overdue"
 
 
-def _person_filter(author_id: int, customer_id: int | None):  # type: ignore[no-untyped-def]
+def _person_filter(author_id: int, customer_id: int | None) -> ColumnElement[bool]:
     if customer_id is None:
-        return Case.author_id == author_id
-    return or_(Case.customer_id == customer_id, Case.author_id == author_id)
+        return col(Case.author_id) == author_id
+    return or_(col(Case.customer_id) == customer_id, col(Case.author_id) == author_id)
 
 
 def _compatible(case_category: str | None, category: str | None) -> bool:
@@ -166,31 +173,33 @@ def update_cases(
     window = timedelta(hours=settings.cases.merge_window_hours)
     rows = session.execute(
         select(
-            Mention.id,
-            Mention.brand,
-            Mention.author_id,
-            Mention.created_at,
-            Author.customer_id,
-            Analysis.category,
-            Analysis.priority,
+            col(Mention.id),
+            col(Mention.brand),
+            col(Mention.author_id),
+            col(Mention.created_at),
+            col(Author.customer_id),
+            col(Analysis.category),
+            col(Analysis.priority),
         )
-        .join(Analysis, Analysis.mention_id == Mention.id)
-        .join(Author, Author.id == Mention.author_id)
+        .join(Analysis, col(Analysis.mention_id) == Mention.id)
+        .join(Author, col(Author.id) == Mention.author_id)
         .where(
-            Mention.case_id.is_(None),
-            Analysis.complaint.is_(True),
+            col(Mention.case_id).is_(None),
+            col(Analysis.complaint).is_(True),
             # news and alert feeds are media coverage for the digest, not people to phone back
-            Mention.channel.not_in(NO_CALLBACK_CHANNELS),
+            col(Mention.channel).not_in(NO_CALLBACK_CHANNELS),
         )
-        .order_by(Mention.created_at, Mention.id)
+        .order_by(col(Mention.created_at), col(Mention.id))
     ).all()
     result = CaseUpdate()
     if not rows:
         return result
-    earliest = min(_aware(r.created_at) for r in rows)  # type: ignore[type-var]
+    earliest = min(_aware(r.created_at) for r in rows)
     candidates = list(
         session.execute(
-            select(Case).where(Case.status.in_(ACTIVE), Case.last_mention_at >= earliest - window)
+            select(Case).where(
+                col(Case.status).in_(ACTIVE), col(Case.last_mention_at) >= earliest - window
+            )
         ).scalars()
     )
     for row in rows:
@@ -218,7 +227,7 @@ def update_cases(
             result.opened += 1
         else:
             case.priority = max(case.priority, row.priority)
-            case.last_mention_at = max(_aware(case.last_mention_at), created)  # type: ignore[type-var]
+            case.last_mention_at = max(_aware(case.last_mention_at), created)
             if case.category in UNKNOWN_CATEGORIES and row.category not in UNKNOWN_CATEGORIES:
                 case.category = row.category
             if case.customer_id is None and row.customer_id is not None:
@@ -226,7 +235,7 @@ def update_cases(
             case.updated_at = now
             result.merged += 1
         # an ORM update, so that Mention objects already loaded in this session see their case
-        session.execute(update(Mention).where(Mention.id == row.id).values(case_id=case.id))
+        session.execute(update(Mention).where(col(Mention.id) == row.id).values(case_id=case.id))
         if case.id not in result.case_ids:
             result.case_ids.append(case.id)  # type: ignore[arg-type]
     session.flush()
@@ -244,7 +253,7 @@ def _matching_case(candidates, row, created: datetime, window: timedelta) -> Cas
         if not _compatible(case.category, row.category):
             continue
         opened, last = _aware(case.opened_at), _aware(case.last_mention_at)
-        if not (opened - window <= created <= last + window):  # type: ignore[operator]
+        if not (opened - window <= created <= last + window):
             continue
         # prefer the case about exactly this category, then the most recently active one
         key = (case.category == row.category, _aware(case.last_mention_at))
@@ -345,29 +354,29 @@ def posted_again(session: Session, case_id: int) -> PostedAgain | None:
 def _posted_again(session: Session, case: Case) -> PostedAgain | None:
     if case.first_contact_at is None:
         return None
-    authors = select(Author.id).where(
+    authors = select(col(Author.id)).where(
         or_(
-            Author.id == case.author_id,
-            and_(Author.customer_id.is_not(None), Author.customer_id == case.customer_id),
+            col(Author.id) == case.author_id,
+            and_(col(Author.customer_id).is_not(None), col(Author.customer_id) == case.customer_id),
         )
     )
     base = (
-        select(Mention.created_at, Mention.text, Analysis.sentiment_label)
-        .outerjoin(Analysis, Analysis.mention_id == Mention.id)
+        select(col(Mention.created_at), col(Mention.text), col(Analysis.sentiment_label))
+        .outerjoin(Analysis, col(Analysis.mention_id) == Mention.id)
         .where(
-            Mention.author_id.in_(authors),
-            Mention.brand == case.brand,
-            Mention.created_at > case.first_contact_at,
+            col(Mention.author_id).in_(authors),
+            col(Mention.brand) == case.brand,
+            col(Mention.created_at) > case.first_contact_at,
         )
     )
     count = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     if not count:
         return None
-    last = session.execute(base.order_by(Mention.created_at.desc()).limit(1)).one()
+    last = session.execute(base.order_by(col(Mention.created_at).desc()).limit(1)).one()
     return PostedAgain(
         count=count,
         last_at=_aware(last.created_at),
-        sentiment=last.sentiment_label,  # type: ignore[arg-type]
+        sentiment=last.sentiment_label,
         text=last.text,
     )
 
@@ -392,32 +401,34 @@ def queue(
     statuses = _statuses(status)
     stmt = (
         select(Case, Author)
-        .join(Author, Author.id == Case.author_id)
-        .where(Case.status.in_(statuses))
+        .join(Author, col(Author.id) == Case.author_id)
+        .where(col(Case.status).in_(statuses))
     )
     if brand:
         stmt = stmt.where(func.lower(Case.brand) == brand.casefold())
     if agent:
         stmt = stmt.where(func.lower(Case.agent) == agent.casefold())
     if overdue:  # the same rule as sla_state's "overdue", pushed into SQL
-        stmt = stmt.where(Case.first_contact_at.is_(None), Case.due_at < now)
+        stmt = stmt.where(col(Case.first_contact_at).is_(None), col(Case.due_at) < now)
     pairs = session.execute(stmt).all()
     if not pairs:
         return []
     ids = [case.id for case, _ in pairs]
     counts = dict(
         session.execute(
-            select(Mention.case_id, func.count())
-            .where(Mention.case_id.in_(ids))
-            .group_by(Mention.case_id)
+            select(col(Mention.case_id), func.count())
+            .where(col(Mention.case_id).in_(ids))
+            .group_by(col(Mention.case_id))
         ).all()
     )
     latest_ids = (
-        select(func.max(Mention.id)).where(Mention.case_id.in_(ids)).group_by(Mention.case_id)
+        select(func.max(Mention.id))
+        .where(col(Mention.case_id).in_(ids))
+        .group_by(col(Mention.case_id))
     )
     latest = dict(
         session.execute(
-            select(Mention.case_id, Mention.text).where(Mention.id.in_(latest_ids))
+            select(col(Mention.case_id), col(Mention.text)).where(col(Mention.id).in_(latest_ids))
         ).all()
     )
     rows = []
@@ -439,10 +450,10 @@ def queue(
                 handle=author.handle,
                 followers=author.followers,
                 mentions=counts.get(case.id, 0),
-                opened_at=_aware(case.opened_at),  # type: ignore[arg-type]
+                opened_at=_aware(case.opened_at),
                 due_at=due,
                 next_action_at=_aware(case.follow_up_at) or due,
-                last_mention_at=_aware(case.last_mention_at),  # type: ignore[arg-type]
+                last_mention_at=_aware(case.last_mention_at),
                 latest_text=latest.get(case.id, ""),
                 posted_again=None,
             )

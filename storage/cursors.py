@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.errors import LockedError
 from storage.db import session_scope
-from storage.models import Cursor, utcnow
+from storage.models import Cursor, table_of, utcnow
 
 LOCK_QUERY = "__lock__"
 
@@ -64,7 +64,7 @@ def _ensure_lock_row(session: Session, source: str) -> None:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
-        insert(Cursor.__table__)
+        insert(table_of(Cursor))
         .values(**values)
         .on_conflict_do_nothing(index_elements=["source", "query"])
     )
@@ -82,16 +82,16 @@ def acquire_lock(
             select(Cursor).where(Cursor.source == source, Cursor.query == LOCK_QUERY)
         ).one()
         takeable = [
-            Cursor.position.is_(None),
-            Cursor.position == holder,
-            Cursor.updated_at < now - timedelta(seconds=lease_s),
+            col(Cursor.position).is_(None),
+            col(Cursor.position) == holder,
+            col(Cursor.updated_at) < now - timedelta(seconds=lease_s),
         ]
         if current.position and _holder_is_dead(current.state or {}):
             # a process on this machine that was killed cannot renew: no need to wait out its lease
-            takeable.append(Cursor.position == current.position)
+            takeable.append(col(Cursor.position) == current.position)
         result = session.execute(
             update(Cursor)
-            .where(Cursor.source == source, Cursor.query == LOCK_QUERY, or_(*takeable))
+            .where(col(Cursor.source) == source, col(Cursor.query) == LOCK_QUERY, or_(*takeable))
             .values(
                 position=holder,
                 updated_at=now,
@@ -130,7 +130,11 @@ def renew_lock(session: Session, source: str, holder: str) -> None:
     """Prove we still hold the lock, in the page's transaction; raise LockedError if lost."""
     result = session.execute(
         update(Cursor)
-        .where(Cursor.source == source, Cursor.query == LOCK_QUERY, Cursor.position == holder)
+        .where(
+            col(Cursor.source) == source,
+            col(Cursor.query) == LOCK_QUERY,
+            col(Cursor.position) == holder,
+        )
         .values(updated_at=utcnow())
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -146,6 +150,10 @@ def release_lock(engine: Engine, source: str, holder: str) -> None:
     with session_scope(engine) as session:
         session.execute(
             update(Cursor)
-            .where(Cursor.source == source, Cursor.query == LOCK_QUERY, Cursor.position == holder)
+            .where(
+                col(Cursor.source) == source,
+                col(Cursor.query) == LOCK_QUERY,
+                col(Cursor.position) == holder,
+            )
             .values(position=None, updated_at=utcnow(), state={})
         )

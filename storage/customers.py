@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.errors import ConfigError, ImportFileError
 from storage.models import Author, Case, Customer, utcnow
@@ -106,9 +106,11 @@ def _merge(session: Session, into: Customer, other_id: int) -> None:
     if other is None:
         return
     session.execute(
-        update(Author).where(Author.customer_id == other_id).values(customer_id=into.id)
+        update(Author).where(col(Author.customer_id) == other_id).values(customer_id=into.id)
     )
-    session.execute(update(Case).where(Case.customer_id == other_id).values(customer_id=into.id))
+    session.execute(
+        update(Case).where(col(Case.customer_id) == other_id).values(customer_id=into.id)
+    )
     for name in ("display_name", "phone", "email", "notes"):
         if getattr(into, name) is None:
             setattr(into, name, getattr(other, name))

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.db import session_scope
 from storage.models import ScanRun, utcnow
@@ -62,7 +62,7 @@ def runs_since(session: Session, since: datetime, source: str | None = None) -> 
     stmt = select(ScanRun).where(ScanRun.started_at >= since)
     if source:
         stmt = stmt.where(ScanRun.source == source)
-    return list(session.exec(stmt.order_by(ScanRun.started_at, ScanRun.id)))
+    return list(session.exec(stmt.order_by(col(ScanRun.started_at), col(ScanRun.id))))
 
 
 def coverage_gaps(session: Session, since: datetime) -> list[dict[str, Any]]:

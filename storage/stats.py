@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, or_, select, type_coerce
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage.cases import ACTIVE, CLOSED
-from storage.models import Analysis, Author, Case, Mention, Outcome, ScanRun
+from storage.models import Analysis, Author, Case, Mention, Outcome, ScanRun, table_of
 
-_M = Mention.__table__.c
-_A = Analysis.__table__.c
-_C = Case.__table__.c
+_M = table_of(Mention).c
+_A = table_of(Analysis).c
+_C = table_of(Case).c
 
 
 @dataclass
@@ -96,7 +96,7 @@ def daily_sentiment(session: Session, edges: list[datetime]) -> dict[str, list[i
     bucket = _bucket(edges).label("day")
     stmt = (
         select(bucket, _A.sentiment_label, func.count())
-        .select_from(Mention.__table__.join(Analysis.__table__, _A.mention_id == _M.id))
+        .select_from(table_of(Mention).join(table_of(Analysis), _A.mention_id == _M.id))
         .where(_in_range(_M.created_at, edges[0], edges[-1]))
         .group_by(bucket, _A.sentiment_label)
     )
@@ -112,7 +112,7 @@ def daily_complaints(session: Session, edges: list[datetime]) -> dict[tuple[str,
     category = func.coalesce(_A.category, "unknown").label("category")
     stmt = (
         select(bucket, _M.brand, category, func.count())
-        .select_from(Mention.__table__.join(Analysis.__table__, _A.mention_id == _M.id))
+        .select_from(table_of(Mention).join(table_of(Analysis), _A.mention_id == _M.id))
         .where(_in_range(_M.created_at, edges[0], edges[-1]), _A.complaint.is_(True))
         .group_by(bucket, _M.brand, category)
     )
@@ -128,7 +128,7 @@ def top_categories(
     """The complaint categories with most posts in [start, end), with their commonest grievances."""
     category = func.coalesce(_A.category, "unknown").label("category")
     n = func.count().label("n")
-    joined = Mention.__table__.join(Analysis.__table__, _A.mention_id == _M.id)
+    joined = table_of(Mention).join(table_of(Analysis), _A.mention_id == _M.id)
     where = and_(_in_range(_M.created_at, start, end), _A.complaint.is_(True))
     top = session.execute(
         select(_M.brand, category, n)
@@ -173,7 +173,7 @@ def representative_quote(
     )
     row = session.execute(
         select(_M.id, _M.text, _M.channel, _M.url, _M.created_at)
-        .select_from(Mention.__table__.join(Analysis.__table__, _A.mention_id == _M.id))
+        .select_from(table_of(Mention).join(table_of(Analysis), _A.mention_id == _M.id))
         .where(
             _M.brand == brand,
             _in_range(_M.created_at, start, end),
@@ -193,14 +193,21 @@ def influential_authors(
     followers = func.max(Author.followers).label("followers")
     complaints = func.sum(case((_A.complaint.is_(True), 1), else_=0))
     stmt = (
-        select(Author.channel, Author.handle, Author.name, followers, func.count(_M.id), complaints)
-        .select_from(
-            Mention.__table__.join(Author.__table__, Author.id == _M.author_id).outerjoin(
-                Analysis.__table__, _A.mention_id == _M.id
-            )
+        select(
+            col(Author.channel),
+            col(Author.handle),
+            col(Author.name),
+            followers,
+            func.count(_M.id),
+            complaints,
         )
-        .where(_in_range(_M.created_at, start, end), Author.followers >= min_followers)
-        .group_by(Author.id, Author.channel, Author.handle, Author.name)
+        .select_from(
+            table_of(Mention)
+            .join(table_of(Author), col(Author.id) == _M.author_id)
+            .outerjoin(table_of(Analysis), _A.mention_id == _M.id)
+        )
+        .where(_in_range(_M.created_at, start, end), col(Author.followers) >= min_followers)
+        .group_by(col(Author.id), col(Author.channel), col(Author.handle), col(Author.name))
         .order_by(followers.desc(), Author.handle)
         .limit(limit)
     )
@@ -213,14 +220,14 @@ def influential_authors(
 def case_counts(session: Session, start: datetime, end: datetime, now: datetime) -> dict[str, int]:
     """New cases in [start, end), cases still active, and active cases past due with no call."""
     new = session.execute(
-        select(func.count()).select_from(Case.__table__).where(_in_range(_C.opened_at, start, end))
+        select(func.count()).select_from(table_of(Case)).where(_in_range(_C.opened_at, start, end))
     ).scalar_one()
     active = session.execute(
-        select(func.count()).select_from(Case.__table__).where(_C.status.in_(ACTIVE))
+        select(func.count()).select_from(table_of(Case)).where(_C.status.in_(ACTIVE))
     ).scalar_one()
     overdue = session.execute(
         select(func.count())
-        .select_from(Case.__table__)
+        .select_from(table_of(Case))
         .where(_C.status.in_(ACTIVE), _C.first_contact_at.is_(None), _C.due_at < now)
     ).scalar_one()
     return {"new": new, "open": active, "overdue": overdue}
@@ -228,21 +235,21 @@ def case_counts(session: Session, start: datetime, end: datetime, now: datetime)
 
 def outcome_counts(session: Session, start: datetime, end: datetime) -> dict[str, int]:
     """Callback outcomes recorded in [start, end), by result."""
-    oc = Outcome.__table__.c
+    oc = table_of(Outcome).c
     stmt = (
         select(oc.result, func.count())
         .where(_in_range(oc.created_at, start, end))
         .group_by(oc.result)
     )
-    return dict(session.execute(stmt).all())  # type: ignore[arg-type]
+    return dict(session.execute(stmt).all())
 
 
 def escalations(session: Session, start: datetime, end: datetime) -> list[tuple]:
     """(case id, brand, category, agent, note) for each escalation recorded in [start, end)."""
-    oc = Outcome.__table__.c
+    oc = table_of(Outcome).c
     stmt = (
         select(_C.id, _C.brand, _C.category, oc.agent, oc.note)
-        .select_from(Outcome.__table__.join(Case.__table__, _C.id == oc.case_id))
+        .select_from(table_of(Outcome).join(table_of(Case), _C.id == oc.case_id))
         .where(_in_range(oc.created_at, start, end), oc.result == "escalated")
         .order_by(oc.created_at)
     )
@@ -293,18 +300,19 @@ def closed_loop(session: Session, start: datetime, end: datetime) -> list[LoopRo
     by_handle = (
         select(*cols)
         .select_from(
-            Case.__table__.join(
-                Mention.__table__, and_(_M.author_id == _C.author_id, after)
-            ).outerjoin(Analysis.__table__, _A.mention_id == _M.id)
+            table_of(Case)
+            .join(table_of(Mention), and_(_M.author_id == _C.author_id, after))
+            .outerjoin(table_of(Analysis), _A.mention_id == _M.id)
         )
         .where(window)
     )
     by_customer = (
         select(*cols)
         .select_from(
-            Case.__table__.join(Author.__table__, Author.customer_id == _C.customer_id)
-            .join(Mention.__table__, and_(_M.author_id == Author.id, after))
-            .outerjoin(Analysis.__table__, _A.mention_id == _M.id)
+            table_of(Case)
+            .join(table_of(Author), col(Author.customer_id) == _C.customer_id)
+            .join(table_of(Mention), and_(_M.author_id == Author.id, after))
+            .outerjoin(table_of(Analysis), _A.mention_id == _M.id)
         )
         .where(window, _C.customer_id.is_not(None))
     )
@@ -330,25 +338,25 @@ def scan_runs(session: Session, start: datetime, end: datetime) -> list[ScanRun]
     stmt = (
         select(ScanRun)
         .where(_in_range(ScanRun.started_at, start, end))
-        .order_by(ScanRun.started_at)
+        .order_by(col(ScanRun.started_at))
     )
     return list(session.execute(stmt).scalars())
 
 
 def last_success(session: Session) -> dict[str, datetime]:
     """When each source last finished a scan that was not a failure."""
-    col = ScanRun.__table__.c
-    latest = type_coerce(func.max(col.started_at), col.started_at.type)
-    stmt = select(col.source, latest).where(col.status.in_(("ok", "partial"))).group_by(col.source)
-    return dict(session.execute(stmt).all())  # type: ignore[arg-type]
+    sr = table_of(ScanRun).c
+    latest = type_coerce(func.max(sr.started_at), sr.started_at.type)
+    stmt = select(sr.source, latest).where(sr.status.in_(("ok", "partial"))).group_by(sr.source)
+    return dict(session.execute(stmt).all())
 
 
 def quota_used(session: Session, source_prefix: str, since: datetime) -> int:
     """Platform reads a source spent since `since` (e.g. the start of the month)."""
-    col = ScanRun.__table__.c
-    stmt = select(func.coalesce(func.sum(col.quota_used), 0)).where(
-        or_(col.source == source_prefix, col.source.like(f"{source_prefix}%")),
-        col.started_at >= since,
+    sr = table_of(ScanRun).c
+    stmt = select(func.coalesce(func.sum(sr.quota_used), 0)).where(
+        or_(sr.source == source_prefix, sr.source.like(f"{source_prefix}%")),
+        sr.started_at >= since,
     )
     return int(session.execute(stmt).scalar_one())
 

@@ -156,7 +156,7 @@ def test_analyze_stores_analyses_for_imported_mentions(tmp_path):
         "id": "5",
         "channel": "x",
         "author": "a",
-        "text": "Paketim kayboldu, iade istiyorum",
+        "text": "Kargom 2 haftadır gelmedi, paramı iade edin",
         "created_at": "2026-11-20T08:00:00Z",
         "brand": "Kargola",
     }
@@ -166,8 +166,8 @@ def test_analyze_stores_analyses_for_imported_mentions(tmp_path):
     invoke("--db", db, "import", str(path))
     first = invoke("--db", db, "analyze")
     again = invoke("--db", db, "analyze")
-    assert "1 analysed, 0 failed" in first.output
-    assert "0 analysed, 0 failed" in again.output
+    assert "1 analysed, 0 failed; 1 case(s) opened" in first.output
+    assert "0 analysed, 0 failed; 0 case(s) opened" in again.output
 
 
 def test_evaluate_without_data_says_where_to_point(tmp_path):

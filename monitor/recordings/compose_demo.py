@@ -192,7 +192,7 @@ def _user(username: str) -> dict[str, Any]:
 
 def _tweets() -> dict[str, dict[str, Any]]:
     ids = {key: _snowflake(_time(d, h), n) for n, (key, _q, _a, d, h, *_r) in enumerate(X_POSTS)}
-    tweets = {}
+    tweets: dict[str, dict[str, Any]] = {}
     for key, _query, author, days, hours, text, lang, extras in X_POSTS:
         tid, when = ids[key], _time(days, hours)
         data: dict[str, Any] = {
@@ -379,6 +379,7 @@ def _thing(
         "author_flair_text": None,
     }
     if kind == "t3":
+        assert title is not None, f"{fullname}: a post needs a title"
         slug = re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")[:50]
         permalink = f"/r/{sub}/comments/{short}/{slug}/"
         return {
@@ -400,11 +401,13 @@ def _thing(
                 "thumbnail": "self",
             },
         }
+    assert parent is not None, f"{fullname}: a comment needs a parent"
     link = (
         parent
         if parent.startswith("t3_")
         else next(p for f, _s, _a, _d, _h, _t, _b, p in REDDIT if f == parent)
     )
+    assert link is not None, f"{fullname}: its parent comment has no parent post"
     return {
         "kind": "t1",
         "data": {

@@ -7,7 +7,7 @@ Create Date: ${create_date}
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes  # binds `sqlmodel`; the submodule import lets mypy see the types
 ${imports if imports else ""}
 
 revision = ${repr(up_revision)}

@@ -7,7 +7,7 @@ Create Date: 2026-11-23
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes  # binds `sqlmodel`; the submodule import lets mypy see the types
 
 
 revision = '0001'
