@@ -241,9 +241,8 @@ def make_jobs(
     from briefs.brief import write_briefs
     from briefs.digest import build_digest, render_digest
     from briefs.mail import send_digest
-    from core.analyze import analyze_pending
+    from core.analyze import analyze_and_open_cases
     from monitor.scan import run_scan
-    from storage.cases import update_cases
     from storage.db import session_scope
 
     home = settings.home_path
@@ -253,11 +252,12 @@ def make_jobs(
         return run_scan(settings, engine, sources=[source])
 
     def process() -> str:
-        analysed = analyze_pending(engine, analyzer)
-        with session_scope(engine) as session:
-            cases = update_cases(session, settings)
+        analysed, cases = analyze_and_open_cases(engine, settings, analyzer)
         written = write_briefs(engine, settings, briefs_dir, ["html", "md"])
-        return f"{analysed}; cases opened {cases.opened}, merged {cases.merged}; briefs {written}"
+        return (
+            f"{analysed.analysed} analysed, {analysed.failed} failed; cases opened "
+            f"{cases.opened}, merged {cases.merged}; {len(written)} brief file(s) in {briefs_dir}"
+        )
 
     def digest(day: date) -> str:
         with session_scope(engine) as session:

@@ -135,3 +135,52 @@ def test_bad_send_at_is_a_config_error(enabled, engine):
     clock = FakeClock(START, until=START)
     with pytest.raises(ConfigError, match="digest.send_at \"8 o'clock\"|digest.send_at '8"):
         run(enabled, engine, Recorder(clock), clock)
+
+
+class ComplaintAnalyzer:
+    """A stand-in model: every text is a negative delivery complaint."""
+
+    version = "fake-1"
+
+    def analyze(self, texts, contexts=None):
+        from nlp.types import Analysis, Sentiment
+
+        return [
+            Analysis(
+                language="tr",
+                sentiment=Sentiment("negative", 0.9),
+                complaint=True,
+                irony=False,
+                category="delivery",
+                grievance=[t],
+                priority=0.7,
+                model_version=self.version,
+            )
+            for t in texts
+        ]
+
+
+def test_real_jobs_analyse_open_cases_write_briefs_and_the_digest(engine, settings, tmp_path):
+    import json
+
+    from core.importer import import_jsonl
+    from core.scheduler import make_jobs
+
+    row = {
+        "id": "42",
+        "channel": "x",
+        "author": "ayse",
+        "text": "Kargom gelmedi",
+        "created_at": "2026-11-23T09:00:00Z",
+        "brand": "Kargola",
+    }
+    (tmp_path / "m.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    import_jsonl(engine, tmp_path / "m.jsonl")
+    jobs = make_jobs(
+        settings, engine, analyzer=ComplaintAnalyzer(), out_dir=tmp_path / "briefs", email=False
+    )
+    summary = jobs.process()
+    assert "1 analysed, 0 failed; cases opened 1" in summary
+    assert list((tmp_path / "briefs").glob("case-1-42.html"))
+    assert "written to" in jobs.digest(date(2026, 11, 23))
+    assert list((settings.home_path / "digests").glob("digest-2026-11-23.html"))
