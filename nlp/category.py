@@ -12,18 +12,23 @@ from nlp.taxonomy import Taxonomy
 
 KEYWORD_WEIGHT = 0.04  # one keyword hit is worth 0.04 cosine: a named topic beats a vague likeness
 EARLY_BONUS = 0.01  # the first topic a customer names is usually the main one
+FALLBACK = "other"  # the category of a complaint that fits no other one
 
 
 class CategoryPicker:
     """Nearest multilingual exemplars per category, combined with the taxonomy's keywords."""
 
     def __init__(self, taxonomy: Taxonomy, encoder: Encoder | None, margin: float = 0.02) -> None:
-        self.names = list(taxonomy.categories)
+        # an entry with neither keywords nor exemplars (the fallback) can only be chosen as such
+        entries = [e for e in taxonomy.categories.values() if e.pattern or e.exemplars]
+        self.names = [e.name for e in entries]
+        self.secondary = {e.name for e in entries if e.secondary}
+        self.fallback = FALLBACK if FALLBACK in taxonomy.categories else None
         self.margin = margin
         self._exemplars: np.ndarray | None = None
         self._owner: np.ndarray | None = None
         texts, owner = [], []
-        for i, entry in enumerate(taxonomy.categories.values()):
+        for i, entry in enumerate(entries):
             for items in entry.exemplars.values():
                 texts.extend(items)
                 owner.extend([i] * len(items))
@@ -44,21 +49,32 @@ class CategoryPicker:
         return sims
 
     def pick(self, sims: np.ndarray | None, cues: Cues, complaint: bool) -> str | None:
-        """The main category, or None when nothing points anywhere."""
+        """The main category; `other` for a complaint that fits none, None for anything else."""
+        best_name = self._best(sims, cues, complaint)
+        if best_name is None and complaint:
+            return self.fallback
+        return best_name
+
+    def _best(self, sims: np.ndarray | None, cues: Cues, complaint: bool) -> str | None:
+        """The category the keywords and exemplars point to, or None when nothing stands out."""
         if not self.names:
             return None
         scores = np.zeros(len(self.names), dtype=np.float32)
         if sims is not None:
             scores += sims
-        for name, hits in cues.category_hits.items():
-            if name in self.names:
-                scores[self.names.index(name)] += KEYWORD_WEIGHT * min(hits, 3)
-        if cues.first_hit:
-            first = min(cues.first_hit, key=cues.first_hit.__getitem__)
-            if first in self.names:
-                scores[self.names.index(first)] += EARLY_BONUS
+        hits_of = {n: h for n, h in cues.category_hits.items() if n in self.names}
+        if set(hits_of) - self.secondary:
+            # a named main topic outranks a secondary one, whatever the exemplars say
+            hits_of = {n: h for n, h in hits_of.items() if n not in self.secondary}
+            for name in self.secondary:
+                scores[self.names.index(name)] = -np.inf
+        for name, hits in hits_of.items():
+            scores[self.names.index(name)] += KEYWORD_WEIGHT * min(hits, 3)
+        firsts = {n: cues.first_hit[n] for n in hits_of if n in cues.first_hit}
+        if firsts:
+            scores[self.names.index(min(firsts, key=firsts.__getitem__))] += EARLY_BONUS
         best = int(scores.argmax())
-        if cues.category_hits:
+        if hits_of:
             return self.names[best]
         if sims is None or self._exemplars is None or not complaint:
             return None

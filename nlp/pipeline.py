@@ -17,8 +17,8 @@ from nlp.encoders import Encoder, build_encoder
 from nlp.entities import EntityExtractor
 from nlp.heads import DEFAULT_PATH, HeadSet, load_heads
 from nlp.language import LanguageIdentifier
-from nlp.priority import priority
-from nlp.rules import CueFinder, Cues, is_ironic
+from nlp.priority import SAFETY, priority
+from nlp.rules import IRONY, CueFinder, Cues, is_ironic
 from nlp.sentences import SentenceSplitter
 from nlp.taxonomy import Taxonomy, load_taxonomy
 from nlp.text import Normalised, fold_any, normalise
@@ -27,7 +27,11 @@ from nlp.types import Analysis, Sentiment, TextContext
 NLP_VERSION = "0.1"
 LABELS = ("negative", "neutral", "positive")
 LEXICON_WEIGHT = 0.6  # log-odds added per lexicon cue (capped at 2): strong words nudge the head
-COMPLAINT_ASKS = {"refund", "replacement", "fix", "compensation", "cancel", "escalation"}
+COMPLAINT_ASKS = {"refund", "replacement", "repair", "compensation", "cancel", "manager", "apology"}
+# signals that raise the stakes without being evidence that something went wrong
+SOFT_SIGNALS = {"repeat_contact", "manager_request", "urgent"}
+# a customer who is at risk, threatens to leave or sue, or asks for a manager must reach an agent
+DECISIVE_SIGNALS = {SAFETY, "legal_threat", "churn_threat", "manager_request"}
 log = logging.getLogger(__name__)
 
 
@@ -71,7 +75,8 @@ class Pipeline:
         self.splitter = SentenceSplitter(self.languages)
         self.entities = EntityExtractor(catalogue)
         self.cues = CueFinder(taxonomy)
-        self.severities = {name: e.severity for name, e in taxonomy.signals.items()}
+        self.severities = {**self.cues.priority_severities}
+        self.severities.update({name: e.severity for name, e in taxonomy.signals.items()})
         self.categories = CategoryPicker(taxonomy, encoder, margin=self.tuning.category_margin)
         parts = [f"nlp-{NLP_VERSION}", encoder.name if encoder else "no-encoder"]
         parts.append(heads.tag if heads else "rules")
@@ -211,7 +216,8 @@ class Pipeline:
         # a category names what a grievance is about: praise and questions get none
         category = self.categories.pick(sims, cues, complaint) if complaint else None
         grievance = self._grievance(sentences, complaint) if complaint else []
-        signals = list(cues.signals)
+        found = set(cues.signals) | ({IRONY} if irony else set())
+        signals = [name for name in self.taxonomy.signals if name in found]
         negativity = sentiment.score if sentiment.label == "negative" else 0.0
         return Analysis(
             language=language,
@@ -226,7 +232,7 @@ class Pipeline:
             priority=priority(
                 complaint=complaint,
                 negativity=negativity,
-                signals=signals,
+                signals=signals + cues.priority_cues,
                 severities=self.severities,
                 context=context,
             ),
@@ -248,12 +254,13 @@ class Pipeline:
         if complaint_head is not None:
             w = self.tuning.complaint_head_weight
             complaint_p = w * float(complaint_head) + (1 - w) * evidence
-        # sarcasm hides complaints from the head, and a safety risk must reach an agent anyway
+        # sarcasm hides complaints from the head, and a safety risk or a threat must reach an
+        # agent anyway
         complaint = (
             complaint_p >= self.tuning.complaint_threshold
             or evidence >= self.tuning.rule_override  # topics the head never saw in training
             or (irony and evidence > 0.3)
-            or "safety" in cues.signals
+            or bool(DECISIVE_SIGNALS.intersection(cues.signals))
         )
         return self._sentiment(sentiment_p, cues, irony, complaint), complaint, irony, cues
 
@@ -293,8 +300,8 @@ class Pipeline:
 def complaint_rule(cues: Cues) -> float:
     """Rule-only probability that a text is a complaint, from its cues."""
     asks = bool(set(cues.asks) & COMPLAINT_ASKS)
-    hard = bool(set(cues.signals) - {"repeat", "urgent"})
-    safety = "safety" in cues.signals
+    hard = bool((set(cues.signals) | set(cues.priority_cues)) - SOFT_SIGNALS)
+    safety = SAFETY in cues.signals
     x = (
         -1.6
         + 1.1 * min(cues.failure, 2)
@@ -303,7 +310,7 @@ def complaint_rule(cues: Cues) -> float:
         + 0.5 * bool(cues.category_hits)
         + 0.5 * hard
         + 1.5 * safety
-        + 0.3 * ("repeat" in cues.signals)
+        + 0.3 * ("repeat_contact" in cues.signals)
         - 0.7 * min(cues.positive, 2) * (not cues.irony_marker)
     )
     return _sigmoid(x)

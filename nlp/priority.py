@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from nlp.types import TextContext
 
+SAFETY = "safety_risk"
 SAFETY_FLOOR = 0.85  # a safety risk always outranks every ordinary complaint
 
 
@@ -35,7 +36,7 @@ def priority(
             score += 0.05 * context.age_hours / 48
         else:
             score *= max(0.6, 1 - (context.age_hours - 48) / (24 * 14))
-    if "safety" in signals:
+    if SAFETY in signals:
         score = max(score, SAFETY_FLOOR + 0.1 * min(score, 1.0))
     else:
         score = min(score, SAFETY_FLOOR - 0.01)  # nothing else may reach the safety band

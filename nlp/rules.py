@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from nlp.taxonomy import Taxonomy, compile_keywords
+from nlp.text import MENTION_RE
 
 LEXICON_PATH = Path(__file__).with_name("lexicons.yaml")
 # Turkish/Azerbaijani negated verbs: gel-medi, çalış-mıyor, gəl-məyib, işlə-mir (folded forms).
@@ -19,7 +20,18 @@ NEGATED_VERB_RE = re.compile(
     r"madim|medim|mayan|meyen|mamak|memek)(?:\w{0,6})(?!\w)"
 )
 
-IRONY_EMOJI = ("🙃", "🙄", "😒", "🤡", "😏", "🤦")
+# "I want my $1,299 back", "250 TL'mi geri verin": an amount the customer wants back (folded text)
+_AMOUNT = (
+    r"(?:[$€£₺]\s?\d[\d.,]*|\d[\d.,]*\s?(?:[$€£₺]|tl|azn|manat|usd|eur|gbp|dollars?|pounds?|lira))"
+)
+REFUND_AMOUNT_RE = re.compile(
+    rf"(?<!\w)my\s+{_AMOUNT}\s+back(?!\w)|{_AMOUNT}'?(?:imi|umu|mi|mu)\s+(?:geri|qaytar)"
+)
+# Names the rules below fill in, when the taxonomy has them (a user may disable any of them).
+IRONY = "irony"
+MANAGER_REQUEST, MANAGER, REFUND = "manager_request", "manager", "refund"
+
+IRONY_EMOJI = ("🙃", "🙄", "😒", "🤡", "😏", "🤦", "👏")  # 👏 next to a failure is a slow clap
 NEGATIVE_EMOJI = ("😡", "😠", "🤬", "😤", "👎", "😞", "😢", "😭", "💩")
 POSITIVE_EMOJI = ("😍", "❤", "👍", "🙏", "😊", "🥰", "👏", "💯")
 
@@ -35,6 +47,7 @@ class Cues:
     irony_marker: bool = False
     asks: list[str] = field(default_factory=list)
     signals: list[str] = field(default_factory=list)
+    priority_cues: list[str] = field(default_factory=list)  # raise priority, never shown
     category_hits: dict[str, int] = field(default_factory=dict)
     first_hit: dict[str, int] = field(default_factory=dict)
 
@@ -57,6 +70,14 @@ class CueFinder:
         self._polite = compile_keywords(lex["polite"])
         self._irony = compile_keywords(lex["irony_markers"])
         self._resolved = compile_keywords(lex["resolved"])
+        self._priority = {
+            name: compile_keywords(spec.get("keywords") or {})
+            for name, spec in (lex.get("priority_cues") or {}).items()
+        }
+        self.priority_severities = {
+            name: float(spec.get("severity", 0.0))
+            for name, spec in (lex.get("priority_cues") or {}).items()
+        }
 
     @staticmethod
     def _count(pattern: re.Pattern[str] | None, folded: str) -> int:
@@ -72,10 +93,25 @@ class CueFinder:
             irony_marker=bool(self._count(self._irony, folded))
             or any(e in raw for e in IRONY_EMOJI),
         )
-        cues.asks = [n for n, e in self.taxonomy.asks.items() if e.find(folded)]
-        cues.signals = [n for n, e in self.taxonomy.signals.items() if e.find(folded)]
+        asks = {n for n, e in self.taxonomy.asks.items() if e.find(folded)}
+        signals = {n for n, e in self.taxonomy.signals.items() if e.find(folded)}
+        if IRONY in signals:
+            # irony is not a keyword hit: the pipeline emits it from the irony decision, which
+            # counts words configured under the `irony` signal as extra sarcasm markers
+            signals.discard(IRONY)
+            cues.irony_marker = True
+        if MANAGER_REQUEST in signals:
+            asks.add(MANAGER)
+        if REFUND_AMOUNT_RE.search(folded):
+            asks.add(REFUND)
+        # keep the taxonomy's order, and only names it has
+        cues.asks = [n for n in self.taxonomy.asks if n in asks]
+        cues.signals = [n for n in self.taxonomy.signals if n in signals]
+        cues.priority_cues = [n for n, p in self._priority.items() if p and p.search(folded)]
+        # an @handle names who is addressed, not what went wrong: "@kargoladestek" is no delivery
+        topic = MENTION_RE.sub(" ", folded)
         for name, entry in self.taxonomy.categories.items():
-            spans = entry.find(folded)
+            spans = entry.find(topic)
             if spans:
                 cues.category_hits[name] = len(spans)
                 cues.first_hit[name] = spans[0][0]

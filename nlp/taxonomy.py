@@ -28,6 +28,7 @@ class Entry:
     keywords: dict[str, list[str]] = field(default_factory=dict)
     exemplars: dict[str, list[str]] = field(default_factory=dict)
     severity: float = 0.0
+    secondary: bool = False  # a category that is the main one only when no other one is named
     pattern: re.Pattern[str] | None = None
 
     def label(self, language: str) -> str:
@@ -127,6 +128,7 @@ def _entry(section: str, name: str, spec: dict[str, Any]) -> Entry:
         keywords={k: [str(w) for w in v] for k, v in keywords.items()},
         exemplars={k: [str(t) for t in v] for k, v in exemplars.items()},
         severity=min(max(severity, 0.0), 1.0),
+        secondary=bool(spec.get("secondary", False)),
         pattern=compile_keywords(keywords),
     )
 

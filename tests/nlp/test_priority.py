@@ -5,7 +5,7 @@ from __future__ import annotations
 from nlp.priority import priority
 from nlp.types import TextContext
 
-SEV = {"safety": 1.0, "legal": 0.6, "churn": 0.4, "repeat": 0.3}
+SEV = {"safety_risk": 1.0, "legal_threat": 0.6, "churn_threat": 0.4, "repeat_contact": 0.3}
 
 
 def p(complaint=True, negativity=0.8, signals=(), **ctx):  # type: ignore[no-untyped-def]
@@ -20,15 +20,18 @@ def p(complaint=True, negativity=0.8, signals=(), **ctx):  # type: ignore[no-unt
 
 def test_safety_outranks_everything_else():
     loud = p(
-        signals=["legal", "churn", "repeat"], followers=2_000_000, prior_contacts=5, age_hours=40
+        signals=["legal_threat", "churn_threat", "repeat_contact"],
+        followers=2_000_000,
+        prior_contacts=5,
+        age_hours=40,
     )
-    assert p(complaint=False, negativity=0.0, signals=["safety"]) > loud
+    assert p(complaint=False, negativity=0.0, signals=["safety_risk"]) > loud
 
 
 def test_order_of_ordinary_cases():
     praise = p(complaint=False, negativity=0.0)
     plain = p()
-    legal = p(signals=["legal"])
+    legal = p(signals=["legal_threat"])
     assert praise < plain < legal
 
 
@@ -41,5 +44,7 @@ def test_reach_repeat_contact_and_waiting_raise_priority():
 
 def test_stale_posts_sink_and_scores_stay_in_range():
     assert p(age_hours=24 * 20) < p(age_hours=24)
-    top = p(signals=["safety", "legal", "churn"], followers=10**9, prior_contacts=99)
+    top = p(
+        signals=["safety_risk", "legal_threat", "churn_threat"], followers=10**9, prior_contacts=99
+    )
     assert p(complaint=False, negativity=0.0) >= 0.0 and top <= 1.0

@@ -1,0 +1,41 @@
+"""Choosing the main category from keywords, without the encoder."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.category import CategoryPicker
+from nlp.text import normalise
+
+
+@pytest.fixture(scope="module")
+def picker(taxonomy):  # type: ignore[no-untyped-def]
+    return CategoryPicker(taxonomy, None)
+
+
+def category_of(picker, cue_finder, text, complaint=True):  # type: ignore[no-untyped-def]
+    n = normalise(text)
+    return picker.pick(None, cue_finder.find(n.folded, n.clean), complaint)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # nobody answering comes on top of the grievance that made them call
+        ("Salam, 3 gündür internet yoxdur, heç kim cavab vermir", "outage"),
+        ("Kargom 10 gündür gelmedi, kimse telefonu açmıyor", "delivery"),
+        ("3 saatdır zəng edirəm, heç kim cavab vermir", "unreachable"),
+        # an @handle is who the post is addressed to, not what went wrong
+        ("@kargoladestek 2 gün önce DM attım, hâlâ cevap yok", "unreachable"),
+        # who did it (the courier) matters less than what they did
+        ("Kuryeniz bana bağırdı, çok kaba davrandı", "staff_behavior"),
+        ("Can't log in, SMS code never comes", "account_access"),
+        ("Your new advert is offensive, shame on you", "other"),
+    ],
+)
+def test_main_category(picker, cue_finder, text, category):
+    assert category_of(picker, cue_finder, text) == category
+
+
+def test_a_post_that_is_no_complaint_gets_no_fallback(picker, cue_finder):
+    assert category_of(picker, cue_finder, "What time do you open?", complaint=False) is None
