@@ -1,0 +1,87 @@
+"""Analysing stored mentions: batched, one bad text never blocks the rest, nothing twice."""
+
+import json
+
+from sqlmodel import Session, select
+
+from core.analyze import analyze_pending
+from core.importer import import_jsonl
+from nlp.types import Analysis, Sentiment
+from storage.models import Analysis as AnalysisRow
+from storage.models import Mention
+
+
+class PickyAnalyzer:
+    """Fails any batch that holds the word 'poison', like a model choking on one input."""
+
+    version = "picky-1"
+
+    def __init__(self):
+        self.batches = []
+
+    def analyze(self, texts, contexts=None):
+        self.batches.append(list(texts))
+        if any("poison" in t for t in texts):
+            raise RuntimeError("model crashed")
+        return [
+            Analysis(
+                language="tr",
+                sentiment=Sentiment("negative", 0.8),
+                complaint=True,
+                irony=False,
+                category="delivery",
+                grievance=[t],
+                priority=min(1.0, 0.1 * (c.prior_contacts + 1)),
+                model_version=self.version,
+            )
+            for t, c in zip(texts, contexts, strict=True)
+        ]
+
+
+def seed(engine, tmp_path, texts):
+    rows = [
+        {
+            "id": str(i),
+            "channel": "x",
+            "author": "ayse",
+            "text": text,
+            "brand": "Kargola",
+            "created_at": f"2026-11-2{i}T09:00:00Z",
+        }
+        for i, text in enumerate(texts)
+    ]
+    path = tmp_path / "m.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    import_jsonl(engine, path)
+
+
+def test_one_failing_text_is_recorded_and_the_rest_analysed(any_engine, tmp_path):
+    seed(any_engine, tmp_path, ["Kargom gelmedi", "poison pill", "Hâlâ gelmedi"])
+    analyzer = PickyAnalyzer()
+    report = analyze_pending(any_engine, analyzer, batch_size=10)
+    assert (report.analysed, report.failed) == (2, 1)
+    with Session(any_engine) as s:
+        rows = {
+            m.text: a
+            for a, m in s.exec(
+                select(AnalysisRow, Mention).join(Mention, Mention.id == AnalysisRow.mention_id)
+            )
+        }
+    assert rows["poison pill"].error == "RuntimeError: model crashed"
+    assert rows["Kargom gelmedi"].error is None and rows["Hâlâ gelmedi"].complaint is True
+    # the whole batch went to the model once, then only the retry went text by text
+    assert analyzer.batches[0] == ["Kargom gelmedi", "poison pill", "Hâlâ gelmedi"]
+
+
+def test_analysed_mentions_are_not_analysed_again_and_history_is_counted(engine, tmp_path):
+    seed(engine, tmp_path, ["Kargom gelmedi", "Hâlâ gelmedi", "Üçüncü kez yazıyorum"])
+    first = analyze_pending(engine, PickyAnalyzer())
+    again = analyze_pending(engine, PickyAnalyzer())
+    assert (first.analysed, again.analysed) == (3, 0)
+    with Session(engine) as s:
+        priorities = [a.priority for a in s.exec(select(AnalysisRow).order_by(AnalysisRow.id))]
+    assert [round(p, 3) for p in priorities] == [
+        0.1,
+        0.2,
+        0.3,
+    ]  # prior contacts of the same author: 0, 1, 2
