@@ -13,6 +13,10 @@ from nlp.taxonomy import Taxonomy
 KEYWORD_WEIGHT = 0.04  # one keyword hit is worth 0.04 cosine: a named topic beats a vague likeness
 EARLY_BONUS = 0.01  # the first topic a customer names is usually the main one
 FALLBACK = "other"  # the category of a complaint that fits no other one
+# Exemplar cosines of e5 sit in a narrow band (0.85-0.95), so a lead under 0.03 is noise: a bare
+# "Tüketici hakem heyetine başvuracağım" leads with "unreachable" by 0.024. The shipped heads'
+# meta still carries the untuned 0.02, hence a floor rather than a new default.
+MIN_EXEMPLAR_MARGIN = 0.03
 
 
 class CategoryPicker:
@@ -24,7 +28,7 @@ class CategoryPicker:
         self.names = [e.name for e in entries]
         self.secondary = {e.name for e in entries if e.secondary}
         self.fallback = FALLBACK if FALLBACK in taxonomy.categories else None
-        self.margin = margin
+        self.margin = max(margin, MIN_EXEMPLAR_MARGIN)
         self._exemplars: np.ndarray | None = None
         self._owner: np.ndarray | None = None
         texts, owner = [], []
@@ -77,6 +81,9 @@ class CategoryPicker:
         if hits_of:
             return self.names[best]
         if sims is None or self._exemplars is None or not complaint:
+            return None
+        if not (cues.failure or cues.negative or cues.harm):
+            # a bare threat or demand says what the customer will do, not what went wrong
             return None
         # without a keyword, trust the exemplars only when one category clearly stands out
         ordered = np.sort(sims)[::-1]

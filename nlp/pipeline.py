@@ -28,6 +28,9 @@ NLP_VERSION = "0.1"
 LABELS = ("negative", "neutral", "positive")
 LEXICON_WEIGHT = 0.6  # log-odds added per lexicon cue (capped at 2): strong words nudge the head
 COMPLAINT_ASKS = {"refund", "replacement", "repair", "compensation", "cancel", "manager", "apology"}
+# a concrete demand: with a tone that is not positive, asking for one of these is a complaint;
+# `repair` only next to a failure, since its "help me", "yardım edin" also ask for plain help
+DEMAND_ASKS = {"refund", "replacement", "compensation", "cancel", "manager"}
 # signals that raise the stakes without being evidence that something went wrong
 SOFT_SIGNALS = {"repeat_contact", "manager_request", "urgent"}
 # a customer who is at risk, threatens to leave or sue, or asks for a manager must reach an agent
@@ -212,7 +215,9 @@ class Pipeline:
         sims: np.ndarray | None,
     ) -> Analysis:
         """Every per-text decision after the batched model calls."""
-        sentiment, complaint, irony, cues = self.decide(item, sentiment_p, complaint_head)
+        sentiment, complaint, irony, cues = self.decide(
+            item, sentiment_p, complaint_head, brand=context.brand
+        )
         # a category names what a grievance is about: praise and questions get none
         category = self.categories.pick(sims, cues, complaint) if complaint else None
         grievance = self._grievance(sentences, complaint) if complaint else []
@@ -245,9 +250,10 @@ class Pipeline:
         sentiment_p: np.ndarray | None,
         complaint_head: float | None,
         cues: Cues | None = None,
+        brand: str | None = None,
     ) -> tuple[Sentiment, bool, bool, Cues]:
         """Sentiment, complaint and irony from heads and lexicon cues (train.py tunes the mix)."""
-        cues = cues or self.cues.find(item.folded, item.clean)
+        cues = cues or self.cues.find(item.folded, item.clean, brand)
         evidence = complaint_rule(cues)
         irony = is_ironic(cues, evidence > 0.5)
         complaint_p = evidence
@@ -262,7 +268,24 @@ class Pipeline:
             or (irony and evidence > 0.3)
             or bool(DECISIVE_SIGNALS.intersection(cues.signals))
         )
+        if not complaint and self._states_grievance(item, cues):
+            # harm done or a concrete demand, said without praise: the head, trained on tweets
+            # that explain at length, misses such short complaints ("Paketim kayboldu, iade
+            # istiyorum", "I just want my $1,299 back")
+            tone = self._sentiment(sentiment_p, cues, irony, complaint=False)
+            complaint = tone.label != "positive"
         return self._sentiment(sentiment_p, cues, irony, complaint), complaint, irony, cues
+
+    @staticmethod
+    def _states_grievance(item: Normalised, cues: Cues) -> bool:
+        """Harm done to the customer, or a concrete demand that is not a mere question."""
+        if cues.harm:
+            return True
+        if not (DEMAND_ASKS.intersection(cues.asks) or ("repair" in cues.asks and cues.failure)):
+            return False
+        # "How do I get a refund?" asks how, it reports nothing wrong
+        enquiry = item.clean.rstrip().endswith("?") and not (cues.failure or cues.negative)
+        return not enquiry
 
     def _sentiment(
         self, proba: np.ndarray | None, cues: Cues, irony: bool, complaint: bool

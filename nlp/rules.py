@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from nlp.taxonomy import Taxonomy, compile_keywords
-from nlp.text import MENTION_RE
+from nlp.text import MENTION_RE, fold_any
 
 LEXICON_PATH = Path(__file__).with_name("lexicons.yaml")
 # Turkish/Azerbaijani negated verbs: gel-medi, çalış-mıyor, gəl-məyib, işlə-mir (folded forms).
@@ -26,6 +26,11 @@ _AMOUNT = (
 )
 REFUND_AMOUNT_RE = re.compile(
     rf"(?<!\w)my\s+{_AMOUNT}\s+back(?!\w)|{_AMOUNT}'?(?:imi|umu|mi|mu)\s+(?:geri|qaytar)"
+)
+# "2 kez 149 TL çekti", "iki dəfə 15 AZN çıxılıb": taken twice, with the amount in between
+DOUBLE_CHARGE_RE = re.compile(
+    r"(?<!\w)(?:iki|2|uc|3)\s+(?:kez|kere|defa|sefer|defe)(?:\s+\S+){0,3}?\s+"
+    r"(?:cek|kes|cix)\w*"
 )
 # Names the rules below fill in, when the taxonomy has them (a user may disable any of them).
 IRONY = "irony"
@@ -43,6 +48,7 @@ class Cues:
     negative: int = 0
     positive: int = 0
     failure: int = 0
+    harm: int = 0  # lost, damaged or missing items, mistreatment, double charges
     polite: int = 0
     irony_marker: bool = False
     asks: list[str] = field(default_factory=list)
@@ -67,6 +73,7 @@ class CueFinder:
         self._neg = compile_keywords(lex["negative"])
         self._pos = compile_keywords(lex["positive"])
         self._fail = compile_keywords(lex["failure"])
+        self._harm = compile_keywords(lex["harm"])
         self._polite = compile_keywords(lex["polite"])
         self._irony = compile_keywords(lex["irony_markers"])
         self._resolved = compile_keywords(lex["resolved"])
@@ -83,12 +90,19 @@ class CueFinder:
     def _count(pattern: re.Pattern[str] | None, folded: str) -> int:
         return len(pattern.findall(folded)) if pattern is not None else 0
 
-    def find(self, folded: str, raw: str) -> Cues:
-        """Count every cue in one text (folded for words, raw for emoji)."""
+    def find(self, folded: str, raw: str, brand: str | None = None) -> Cues:
+        """Count every cue in one text (folded for words, raw for emoji).
+
+        @handles and the brand's own name are left out: they say who is addressed, not what
+        went wrong ("Kargola" is a brand, not a parcel; "@kargoladestek" no delivery).
+        """
+        folded = strip_names(folded, brand)
+        harm = self._count(self._harm, folded) + len(DOUBLE_CHARGE_RE.findall(folded))
         cues = Cues(
             negative=self._count(self._neg, folded) + sum(raw.count(e) for e in NEGATIVE_EMOJI),
             positive=self._count(self._pos, folded) + sum(raw.count(e) for e in POSITIVE_EMOJI),
-            failure=self.failures(folded),
+            failure=self.failures(folded) + len(DOUBLE_CHARGE_RE.findall(folded)),
+            harm=harm,
             polite=self._count(self._polite, folded),
             irony_marker=bool(self._count(self._irony, folded))
             or any(e in raw for e in IRONY_EMOJI),
@@ -108,10 +122,8 @@ class CueFinder:
         cues.asks = [n for n in self.taxonomy.asks if n in asks]
         cues.signals = [n for n in self.taxonomy.signals if n in signals]
         cues.priority_cues = [n for n, p in self._priority.items() if p and p.search(folded)]
-        # an @handle names who is addressed, not what went wrong: "@kargoladestek" is no delivery
-        topic = MENTION_RE.sub(" ", folded)
         for name, entry in self.taxonomy.categories.items():
-            spans = entry.find(topic)
+            spans = entry.find(folded)
             if spans:
                 cues.category_hits[name] = len(spans)
                 cues.first_hit[name] = spans[0][0]
@@ -128,6 +140,16 @@ class CueFinder:
         score += sum(1 for e in self.taxonomy.categories.values() if e.find(folded))
         score += sum(1 for e in self.taxonomy.signals.values() if e.find(folded))
         return score
+
+
+def strip_names(folded: str, brand: str | None = None) -> str:
+    """Blank out @handles and the brand's name with its suffixes ("Kargola'ya", "#kargola")."""
+    folded = MENTION_RE.sub(" ", folded)
+    name = fold_any(brand or "").split()
+    if name:
+        body = r"\s+".join(re.escape(piece) for piece in name)
+        folded = re.sub(rf"(?<!\w){body}[\w']*", " ", folded)
+    return folded
 
 
 def is_ironic(cues: Cues, complaint_evidence: bool) -> bool:

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from nlp.priority import SAFETY_FLOOR
+from nlp.text import normalise
 from nlp.types import TextContext
 
 KARGO = "Kargom 2 haftadır gelmedi, takip no HK48213377, paramı iade edin"
@@ -236,7 +237,8 @@ KNOWN_MISSES = [
         set(),
         {"safety_risk"},
     ),
-    ("Tüketici hakem heyetine başvuracağım", None, set(), {"legal_threat"}),
+    # a threat names no topic: weak exemplar likeness must not make it "unreachable"
+    ("Tüketici hakem heyetine başvuracağım", "other", set(), {"legal_threat"}),
     ("Bu son, operatoru dəyişirəm", None, set(), {"churn_threat"}),
     ("I just want my $1,299 back", None, {"refund"}, set()),
 ]
@@ -255,6 +257,77 @@ def test_known_misses(misses, i):
         assert a.complaint and a.category == category
     assert asks <= set(a.asks)
     assert signals <= set(a.signals)
+
+
+# Short complaints the heads miss: harm done (lost, damaged, double-charged, shouted at) or a
+# concrete demand, said without praise. (text, brand, category or None for any, asks ⊆, signals ⊆)
+SHORT_COMPLAINTS = [
+    ("Paketim kayboldu, iade istiyorum", None, "delivery", {"refund"}, set()),
+    ("Kargom kaybolmuş, paramı geri istiyorum", None, "delivery", {"refund"}, set()),
+    ("You lost my parcel. I want a refund.", None, "delivery", {"refund"}, set()),
+    ("I just want my $1,299 back", None, None, {"refund"}, set()),
+    (
+        "Balansımdan iki dəfə 15 AZN çıxılıb! Pulumu geri qaytarın",
+        None,
+        "billing",
+        {"refund"},
+        set(),
+    ),
+    ("Xəbərim olmadan kartımdan 20 AZN çəkilib", None, "billing", set(), set()),
+    ("Şəbəkə yenə yoxdur", None, "outage", set(), set()),
+    ("Dünəndən internet kəsilib, heç nə açılmır", None, "outage", set(), set()),
+    ("Operator mənə qışqırdı, çox kobud danışdı", None, "staff_behavior", set(), set()),
+    # the brand's name is who is addressed, not the topic: "Kargola" holds no "kargo"
+    ("Kargola kartımdan 2 kez 149 TL çekti", "Kargola", "billing", set(), set()),
+    (
+        "@Kargola kargom 5 gündür kargoda, paramı iade edin",
+        "Kargola",
+        "delivery",
+        {"refund"},
+        set(),
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def short(analyzer):  # type: ignore[no-untyped-def]
+    return analyzer.analyze(
+        [c[0] for c in SHORT_COMPLAINTS], [TextContext(brand=c[1]) for c in SHORT_COMPLAINTS]
+    )
+
+
+@pytest.mark.parametrize(
+    "i", range(len(SHORT_COMPLAINTS)), ids=[c[0][:30] for c in SHORT_COMPLAINTS]
+)
+def test_short_complaints(short, i):
+    text, _, category, asks, signals = SHORT_COMPLAINTS[i]
+    a = short[i]
+    assert a.complaint, text
+    assert a.sentiment.label != "positive"
+    if category:
+        assert a.category == category
+    assert asks <= set(a.asks) and signals <= set(a.signals)
+
+
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [
+        ("How do I request a refund?", False),  # asks how: nothing went wrong
+        ("Can you help me change my seat?", False),  # plain help is no repair demand
+        ("İade istiyorum, ürün bozuk", True),
+        ("Please fix this, the app is not working", True),
+    ],
+)
+def test_a_demand_or_harm_states_a_grievance(analyzer, text, states):
+    n = normalise(text)
+    assert analyzer._states_grievance(n, analyzer.cues.find(n.folded, n.clean)) is states
+
+
+def test_the_brand_name_is_no_topic(analyzer):
+    text = "Kargola kartımdan 2 kez 149 TL çekti"
+    bare, branded = analyzer.analyze([text, text], [TextContext(), TextContext(brand="Kargola")])
+    assert branded.category == "billing"
+    assert bare.complaint  # charged twice is a complaint, brand or not
 
 
 def test_threats_are_complaints(misses):

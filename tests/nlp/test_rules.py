@@ -135,3 +135,58 @@ def test_naming_a_manager_is_not_asking_for_one(cue_finder):
 )
 def test_an_amount_wanted_back_is_a_refund_ask(cue_finder, text, refund):
     assert ("refund" in cues_of(cue_finder, text).asks) is refund
+
+
+@pytest.mark.parametrize(
+    ("text", "brand", "category"),
+    [
+        ("Kargola kartımdan 149 TL çekti", "Kargola", "billing"),
+        ("Kargola'ya yazdım, kartımdan para çekildi", "kargola", "billing"),
+        ("#kargola hesabımdan para çekti", "Kargola", "billing"),
+        # suffixed forms of a real topic word still count
+        ("Kargola'dan kargom 5 gündür kargoda", "Kargola", "delivery"),
+        ("Türk Telekom faturama zam yaptı", "Türk Telekom", "billing"),
+    ],
+)
+def test_the_brand_name_and_handles_are_not_keywords(cue_finder, text, brand, category):
+    n = normalise(text)
+    cues = cue_finder.find(n.folded, n.clean, brand)
+    assert list(cues.category_hits) == [category]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Paketim kayboldu",
+        "You lost my luggage",
+        "Ürün kırık geldi",
+        "Bağlamam itib",
+        "Kartımdan 2 kez 149 TL çekildi",
+        "Balansımdan iki dəfə 15 AZN çıxılıb",
+        "Operator mənə qışqırdı",
+    ],
+)
+def test_harm_done(cue_finder, text):
+    assert cues_of(cue_finder, text).harm
+
+
+@pytest.mark.parametrize(
+    "text", ["I lost my password", "Kargom geldi, iki kez aradım", "Tarifem iki kez değişti"]
+)
+def test_no_harm(cue_finder, text):
+    assert not cues_of(cue_finder, text).harm
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "İnternet işləmir",
+        "Sifarişim gəlmədi",
+        "Şəbəkə yoxdur",
+        "Hesabımdan pul çıxılıb",
+        "Nömrəm səbəbsiz bağlanıb",
+        "İşıq kəsilib",
+    ],
+)
+def test_azerbaijani_failures(cue_finder, text):
+    assert cues_of(cue_finder, text).failure
