@@ -1,7 +1,7 @@
 """The daily digest: what a manager reads, in HTML and plain text, built from fixture data."""
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -9,7 +9,8 @@ from briefs.digest import build_digest, render_digest
 from core.errors import ConfigError
 from storage.cases import record_outcome, update_cases
 from storage.db import session_scope
-from storage.models import Analysis, Author, Mention, ScanRun
+from storage.models import ScanRun
+from tests.factories import World, local
 
 UTC = UTC
 DAY = date(2026, 11, 24)  # a Tuesday
@@ -17,63 +18,12 @@ NOW = datetime(2026, 11, 25, 5, 0, tzinfo=UTC)  # Wednesday 08:00 in Istanbul
 HOSTILE = "<script>alert('x')</script> {{ 7*7 }} Kargom 5 gündür gelmedi"
 
 
-def local(day: int, hour: int) -> datetime:
-    return datetime(2026, 11, day, hour, tzinfo=UTC) - timedelta(hours=3)
-
-
 def seed(session, settings) -> dict:
     """Two brands over two weeks: a quiet Kargola that spikes on the 24th, a steady bank."""
-    authors = {}
-    n = 0
+    w = World(session)
 
-    def post(
-        handle,
-        when,
-        text,
-        brand="Kargola",
-        channel="x",
-        complaint=True,
-        category="delivery",
-        priority=0.5,
-        sentiment="negative",
-        grievance=(),
-        followers=None,
-        url=None,
-    ):
-        nonlocal n
-        n += 1
-        if handle not in authors:
-            authors[handle] = Author(channel=channel, handle=handle, followers=followers)
-            session.add(authors[handle])
-            session.flush()
-        m = Mention(
-            channel=channel,
-            platform_id=str(n),
-            brand=brand,
-            author_id=authors[handle].id,
-            text=text,
-            created_at=when,
-            content_hash=f"h{n}",
-            source=channel,
-            url=url,
-        )
-        session.add(m)
-        session.flush()
-        session.add(
-            Analysis(
-                mention_id=m.id,
-                model_version="t",
-                language="tr",
-                sentiment_label=sentiment,
-                sentiment_score=0.9,
-                complaint=complaint,
-                irony=False,
-                category=category,
-                priority=priority,
-                grievance=list(grievance),
-            )
-        )
-        return m
+    def post(handle, when, text, channel="x", followers=None, **rest):
+        return w.post(w.known(handle, channel, followers), when, text, **rest)
 
     for d in range(10, 24):  # the usual: one Kargola post and two bank posts a day
         post(f"k{d}", local(d, 12), "Teslimat gecikti")
@@ -136,7 +86,7 @@ def seed(session, settings) -> dict:
     )
     session.flush()
     update_cases(session, settings, now=NOW)
-    return authors
+    return w.authors
 
 
 @pytest.fixture

@@ -16,81 +16,11 @@ from storage.cases import (
     update_cases,
 )
 from storage.db import session_scope
-from storage.models import Analysis, Author, Case, Customer, Mention
+from storage.models import Case, Mention
+from tests.factories import World, local
 
 UTC = UTC
 MON = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # Monday 10:00 in Istanbul (UTC+3)
-
-
-def local(day: int, hour: int, minute: int = 0) -> datetime:
-    """A moment in November 2026 given in Istanbul wall time."""
-    return datetime(2026, 11, day, hour, minute, tzinfo=UTC) - timedelta(hours=3)
-
-
-class World:
-    """Builds authors, mentions and their analyses with as little ceremony as a test needs."""
-
-    def __init__(self, session):
-        self.s = session
-        self.n = 0
-
-    def author(self, handle, channel="x", followers=None, customer=None):
-        a = Author(
-            channel=channel,
-            handle=handle,
-            followers=followers,
-            customer_id=customer.id if customer else None,
-        )
-        self.s.add(a)
-        self.s.flush()
-        return a
-
-    def customer(self, name="Ayşe"):
-        c = Customer(display_name=name)
-        self.s.add(c)
-        self.s.flush()
-        return c
-
-    def post(
-        self,
-        author,
-        when,
-        text="Kargom gelmedi",
-        brand="Kargola",
-        complaint=True,
-        category="delivery",
-        priority=0.5,
-        sentiment="negative",
-    ):
-        self.n += 1
-        m = Mention(
-            channel=author.channel,
-            platform_id=str(self.n),
-            brand=brand,
-            author_id=author.id,
-            text=text,
-            created_at=when,
-            content_hash=f"h{self.n}",
-            source="test",
-        )
-        self.s.add(m)
-        self.s.flush()
-        if sentiment is not None:
-            self.s.add(
-                Analysis(
-                    mention_id=m.id,
-                    model_version="t",
-                    language="tr",
-                    sentiment_label=sentiment,
-                    sentiment_score=0.9,
-                    complaint=complaint,
-                    irony=False,
-                    category=category,
-                    priority=priority,
-                )
-            )
-            self.s.flush()
-        return m
 
 
 def case_of(session, mention_id):

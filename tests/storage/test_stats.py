@@ -4,80 +4,39 @@ from datetime import UTC, datetime, timedelta
 
 from storage import stats
 from storage.db import session_scope
-from storage.models import Analysis, Author, Case, Customer, Mention, ScanRun
+from storage.models import Case, ScanRun
+from tests.factories import World
 
 UTC = UTC
 D0 = datetime(2026, 11, 22, 21, 0, tzinfo=UTC)  # midnight of 23 Nov in Istanbul
 EDGES = [D0 + timedelta(days=i) for i in range(4)]  # 23, 24, 25 Nov (local days)
 
 
-def add(
-    s,
-    author,
-    when,
-    *,
-    brand="Kargola",
-    channel="x",
-    sentiment="negative",
-    complaint=True,
-    category="delivery",
-    priority=0.5,
-    grievance=(),
-):
-    n = s.execute(Mention.__table__.select()).all().__len__() + 1
-    m = Mention(
-        channel=channel,
-        platform_id=f"p{n}",
-        brand=brand,
-        author_id=author.id,
-        text=f"post {n}",
-        created_at=when,
-        content_hash=f"h{n}",
-        source=channel,
-    )
-    s.add(m)
-    s.flush()
-    s.add(
-        Analysis(
-            mention_id=m.id,
-            model_version="t",
-            language="tr",
-            sentiment_label=sentiment,
-            sentiment_score=0.9,
-            complaint=complaint,
-            irony=False,
-            category=category,
-            priority=priority,
-            grievance=list(grievance),
-        )
-    )
-    s.flush()
-    return m
+def add(w, author, when, *, channel="x", **rest):
+    """A post on X unless `channel` says otherwise, whoever wrote it, named "post 1", "post 2"..."""
+    return w.post(author, when, f"post {w.n + 1}", channel=channel, **rest)
 
 
 def people(s):
-    a = Author(channel="x", handle="a", followers=120_000)
-    b = Author(channel="reddit", handle="b", followers=10)
-    s.add_all([a, b])
-    s.flush()
-    return a, b
+    w = World(s)
+    return w, w.author("a", followers=120_000), w.author("b", channel="reddit", followers=10)
 
 
 def test_days_are_bucketed_at_local_midnight(any_engine):
     with session_scope(any_engine) as s:
-        a, b = people(s)
-        add(s, a, D0 - timedelta(minutes=1))  # 22 Nov local: outside
-        add(s, a, D0)  # 00:00 on the 23rd local, 21:00 UTC the day before
-        add(s, b, D0 + timedelta(hours=23, minutes=59), brand="Hızlıbank", channel="reddit")
+        w, a, b = people(s)
+        add(w, a, D0 - timedelta(minutes=1))  # 22 Nov local: outside
+        add(w, a, D0)  # 00:00 on the 23rd local, 21:00 UTC the day before
+        add(w, b, D0 + timedelta(hours=23, minutes=59), brand="Hızlıbank", channel="reddit")
         add(
-            s,
+            w,
             a,
             D0 + timedelta(days=1, hours=2),
             sentiment="positive",
             complaint=False,
             category=None,
         )
-        add(s, a, EDGES[-1])  # the first moment after the range: outside
+        add(w, a, EDGES[-1])  # the first moment after the range: outside
         volume = stats.daily_volume(s, EDGES)
         sentiment = stats.daily_sentiment(s, EDGES)
         complaints = stats.daily_complaints(s, EDGES)
@@ -89,19 +48,19 @@ def test_days_are_bucketed_at_local_midnight(any_engine):
 def test_groups_quotes_and_influencers(any_engine):
     start, end = EDGES[1], EDGES[2]
     with session_scope(any_engine) as s:
-        a, b = people(s)
+        w, a, b = people(s)
         for i in range(3):
             add(
-                s,
+                w,
                 b,
                 start + timedelta(hours=i),
                 category="billing",
                 priority=0.1 * i,
                 grievance=["Double charge", "refund"],
             )
-        add(s, a, start + timedelta(hours=5), category=None, priority=0.9)
+        add(w, a, start + timedelta(hours=5), category=None, priority=0.9)
         add(
-            s,
+            w,
             a,
             start + timedelta(hours=6),
             brand="Hızlıbank",
@@ -131,13 +90,9 @@ def test_case_counts_breaches_and_closed_loop(any_engine):
     start, end = EDGES[1], EDGES[2]
     now = end + timedelta(hours=8)
     with session_scope(any_engine) as s:
-        a, b = people(s)
-        person = Customer(display_name="A")
-        s.add(person)
-        s.flush()
-        other_handle = Author(channel="reddit", handle="a2", customer_id=person.id)
-        s.add(other_handle)
-        s.flush()
+        w, a, b = people(s)
+        person = w.customer("A")
+        other_handle = w.author("a2", channel="reddit", customer=person)
 
         def case(author, due, contact=None, status="open", customer=None):
             c = Case(
@@ -164,8 +119,8 @@ def test_case_counts_breaches_and_closed_loop(any_engine):
         on_time = case(b, start + timedelta(hours=10), start + timedelta(hours=9), "resolved")
         never = case(b, start + timedelta(hours=11))
         case(b, now + timedelta(hours=1))  # not due yet
-        add(s, other_handle, start + timedelta(hours=13), sentiment="positive", complaint=False)
-        add(s, a, start + timedelta(hours=14), brand="Hızlıbank")  # another brand: not the loop
+        add(w, other_handle, start + timedelta(hours=13), sentiment="positive", complaint=False)
+        add(w, a, start + timedelta(hours=14), brand="Hızlıbank")  # another brand: not the loop
         counts = stats.case_counts(s, start, end, now)
         breaches = stats.sla_breaches(s, start, end, now)
         loop = stats.closed_loop(s, start, end)
