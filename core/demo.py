@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -62,6 +62,33 @@ def demo_settings(settings: Settings, out_dir: Path) -> Settings:
     return demo
 
 
+def replay_agent_log(session: Session, settings: Settings, log: list[dict]) -> int:
+    """Apply the demo's recorded agent actions (assign, then the call's outcome) to its cases."""
+    from storage.cases import assign, record_outcome
+
+    done = 0
+    for entry in log:
+        case_id = session.exec(
+            select(Mention.case_id).where(Mention.platform_id == str(entry["post"]))
+        ).first()
+        if case_id is None:  # the model did not open a case for this post: nothing to replay
+            continue
+        follow_up = entry.get("follow_up")
+        assign(session, case_id, entry["agent"])
+        record_outcome(
+            session,
+            case_id,
+            entry["result"],
+            note=entry.get("note"),
+            follow_up=date.fromisoformat(follow_up) if follow_up else None,
+            agent=entry["agent"],
+            now=datetime.fromisoformat(entry["at"]),
+            settings=settings,
+        )
+        done += 1
+    return done
+
+
 def demo_clock(session: Session) -> datetime:
     """'Now' for the demo: two hours after the newest recorded mention, so SLAs read sensibly."""
     newest = session.exec(select(func.max(Mention.created_at))).one()
@@ -88,6 +115,7 @@ def run_demo(
     out_dir = out_dir.expanduser()
     out_dir.mkdir(parents=True, exist_ok=True)
     settings = demo_settings(settings, out_dir)
+    extra = yaml.safe_load(DEMO_SETTINGS.read_text(encoding="utf-8"))
     engine = open_database(settings.database_url)
     report = DemoReport(out_dir=out_dir, database=str(out_dir / "demo.db"))
 
@@ -99,6 +127,8 @@ def run_demo(
         engine, settings, analyzer(), progress=progress, now=now
     )
     report.cases_opened = cases.opened
+    with session_scope(engine) as session:
+        replay_agent_log(session, settings, extra.get("agent_log") or [])
     report.briefs = write_briefs(
         engine, settings, out_dir / "briefs", ["md", "html"], progress=progress, now=now
     )

@@ -28,7 +28,11 @@ def test_demo_writes_briefs_and_a_digest(demo_run):
     assert (out / "briefs" / "index.html").is_file()
     digests = sorted(out.glob("digest-*"))
     assert {p.suffix for p in digests} == {".html", ".txt"}
-    assert "Silence is not satisfaction" in digests[-1].read_text(encoding="utf-8")
+    text = digests[-1].read_text(encoding="utf-8")
+    assert "Silence is not satisfaction" in text
+    # the recorded agent log shows up as outcomes, an escalation and the closed loop
+    assert "Outcomes recorded: escalated 1" in text
+    assert "posted again" in text and "stayed silent" in text
     match = re.search(r"(\d+) new mention\(s\) collected", first.output)
     assert match and int(match.group(1)) >= 40
 
