@@ -16,7 +16,7 @@ from core.progress import NullProgress, Progress
 from core.settings import Settings
 from nlp.types import Analyzer
 from storage.db import open_database, session_scope
-from storage.models import Mention
+from storage.models import Mention, Outcome
 
 
 @dataclass
@@ -73,6 +73,11 @@ def replay_agent_log(session: Session, settings: Settings, log: list[dict]) -> i
         ).first()
         if case_id is None:  # the model did not open a case for this post: nothing to replay
             continue
+        at = datetime.fromisoformat(entry["at"])
+        if session.exec(
+            select(Outcome.id).where(Outcome.case_id == case_id, Outcome.created_at == at)
+        ).first():
+            continue  # replayed by an earlier demo run into the same folder
         follow_up = entry.get("follow_up")
         assign(session, case_id, entry["agent"])
         record_outcome(
@@ -82,7 +87,7 @@ def replay_agent_log(session: Session, settings: Settings, log: list[dict]) -> i
             note=entry.get("note"),
             follow_up=date.fromisoformat(follow_up) if follow_up else None,
             agent=entry["agent"],
-            now=datetime.fromisoformat(entry["at"]),
+            now=at,
             settings=settings,
         )
         done += 1
