@@ -20,7 +20,8 @@ from core.settings import Settings, default_home, load_settings
 F = TypeVar("F", bound=Callable[..., Any])
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False)
+# piped output (files, cron mail, tests) gets room for the queue's columns instead of 80
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 
 app = typer.Typer(
     name="callbrief",
@@ -380,7 +381,11 @@ def outcome(
         ..., "--result", help="reached, unreachable, resolved, escalated or follow_up."
     ),
     note: str | None = typer.Option(None, "--note"),
-    follow_up: datetime | None = typer.Option(None, "--follow-up", help="Date of the next call."),
+    follow_up: str | None = typer.Option(
+        None,
+        "--follow-up",
+        help="Next call: a date (working-day start, team time) or an ISO date-time with offset.",
+    ),
     agent_name: str | None = typer.Option(None, "--agent"),
 ) -> None:
     """Record what happened on a callback.
@@ -391,15 +396,14 @@ def outcome(
     from storage.cases import record_outcome
     from storage.db import session_scope
 
-    if follow_up is not None and follow_up.tzinfo is None:
-        follow_up = follow_up.replace(tzinfo=UTC)
+    when = _parse_when(follow_up) if follow_up else None
     with session_scope(state(ctx).engine) as session:
         record_outcome(
             session,
             case_id,
             result,
             note=note,
-            follow_up=follow_up,
+            follow_up=when,
             agent=agent_name,
             settings=state(ctx).settings,
         )
@@ -481,6 +485,19 @@ def evaluate(
 
 
 # ---------------------------------------------------------------------------------------------
+def _parse_when(text: str) -> date | datetime:
+    """A date ("2026-11-25") stays a date; a date-time without offset is taken as UTC."""
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(
+            f"Cannot read {text!r} as a date; use e.g. 2026-11-25 or 2026-11-25T14:30+03:00."
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
     if fmt not in allowed:
         raise ConfigError(f"Unknown format {fmt!r}; use one of: {', '.join(allowed)}.")

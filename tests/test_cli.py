@@ -174,3 +174,44 @@ def test_evaluate_without_data_says_where_to_point(tmp_path):
     result = invoke("evaluate", "--data", str(tmp_path / "nothing"))
     assert result.exit_code == 2
     assert "does not exist" in result.output and "--data" in result.output
+
+
+@pytest.mark.slow
+def test_callback_queue_assign_and_outcome(tmp_path):
+    row = {
+        "id": "77",
+        "channel": "x",
+        "author": "deniz",
+        "brand": "Kargola",
+        "text": "Kargom 2 haftadır gelmedi, paramı iade edin",
+        "created_at": "2026-11-20T08:00:00Z",
+    }
+    path = tmp_path / "m.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path}/q.db"
+    invoke("--db", db, "import", str(path))
+    invoke("--db", db, "analyze")
+    queue = invoke("--db", db, "cases")
+    assert queue.exit_code == 0 and "Kargola" in queue.output and "overdue" in queue.output
+    assert invoke("--db", db, "assign", "1", "ayse").exit_code == 0
+    bad = invoke("--db", db, "outcome", "1", "--result", "happy")
+    assert bad.exit_code == 2 and "Unknown outcome 'happy'" in bad.output
+    worse = invoke("--db", db, "outcome", "1", "--result", "follow_up", "--follow-up", "soon")
+    assert worse.exit_code == 2 and "Cannot read 'soon' as a date" in worse.output
+    done = invoke(
+        "--db",
+        db,
+        "outcome",
+        "1",
+        "--result",
+        "follow_up",
+        "--follow-up",
+        "2099-01-05",
+        "--note",
+        "kurye ayarlandı",
+    )
+    assert done.exit_code == 0, done.output
+    mine = invoke("--db", db, "cases", "--agent", "ayse")
+    assert "follow_up" in mine.output
+    missing = invoke("--db", db, "assign", "99", "ayse")
+    assert missing.exit_code == 1 and "Traceback" not in missing.output
