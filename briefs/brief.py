@@ -55,6 +55,11 @@ class BriefKit:
             now=aware(now) or utcnow(),
         )
 
+    @property
+    def templates_dir(self) -> str | None:
+        """The user's folder of edited templates, if configured."""
+        return self.settings.templates_dir
+
     def dossier(
         self, session: Session, focus: Mention, mentions: list[Mention] | None = None
     ) -> dict[str, Any]:
@@ -95,7 +100,7 @@ def render_brief(
             "the posts that have a case."
         )
     kit = BriefKit.load(settings, now)
-    return render_dossier(kit.dossier(session, found[0]), fmt)
+    return render_dossier(kit.dossier(session, found[0]), fmt, user_dir=kit.templates_dir)
 
 
 def brief_name(case_id: int | None, platform_id: str, fmt: str) -> str:
@@ -142,7 +147,10 @@ def write_briefs(
                         rows.case.id if rows.case else None, rows.focus.platform_id, fmt
                     )
                     path = out_dir / name
-                    path.write_text(render_dossier(dossier, fmt), encoding="utf-8")
+                    path.write_text(
+                        render_dossier(dossier, fmt, user_dir=kit.templates_dir),
+                        encoding="utf-8",
+                    )
                     written.append(path)
                     files[fmt] = path.name
                 entries.append(_index_entry(dossier, files))

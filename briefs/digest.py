@@ -100,6 +100,7 @@ class Digest:
     coverage: Coverage
     closed_loop: list[stats.LoopRow]
     charts: dict[str, Markup] = field(default_factory=dict)
+    templates_dir: str | None = None  # the user's edited templates, from settings
 
     def local(self, moment: datetime | None) -> str:
         """A UTC moment as the team's wall-clock time, e.g. "2026-11-24 10:00"."""
@@ -152,6 +153,7 @@ def build_digest(
         day=day,
         timezone=settings.cases.timezone,
         language=settings.digest.language,
+        templates_dir=settings.templates_dir,
         generated_at=now,
         window_start=start,
         window_end=end,
@@ -251,7 +253,7 @@ def render_digest(digest: Digest, fmt: str) -> str:
     """The digest as a self-contained HTML page ("html") or plain text ("txt")."""
     if fmt not in ("html", "txt"):
         raise ConfigError(f"Unknown digest format {fmt!r}. Use html or txt.")
-    template = read_template(f"digest/digest.{fmt}")
+    template = read_template(f"digest/digest.{fmt}", digest.templates_dir)
     try:
         return template.render(d=digest, t=labels_for(digest.language))
     except TemplateError as exc:

@@ -152,6 +152,9 @@ class Settings(_Model):
     taxonomy: dict[str, Any] | None = None
     playbook: list[dict[str, Any]] | None = None
     avoid_phrases: dict[str, list[str]] | None = None
+    # a folder of edited templates (same paths as briefs/templates/) that override the packaged
+    # ones; they run in jinja2's sandbox
+    templates_dir: str | None = None
     offers: dict[str, dict[str, OfferLimit]] = Field(default_factory=dict)  # brand -> category
     cases: CasesSettings = Field(default_factory=CasesSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)

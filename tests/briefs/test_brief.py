@@ -310,3 +310,15 @@ def test_a_broken_user_template_gives_a_clear_render_error(engine, brief_setting
         render_dossier(dossier, "md", user_dir=str(user_dir))
     edited.write_text("{{ b.customer.name }}", encoding="utf-8")
     assert render_dossier(dossier, "md", user_dir=str(user_dir)) == "Dana Whitfield"
+
+
+def test_templates_dir_setting_reaches_render_brief(engine, brief_settings_, tmp_path):
+    with session_scope(engine) as session:
+        insert_all(session)
+    (tmp_path / "brief" / "en").mkdir(parents=True)
+    (tmp_path / "brief" / "en" / "brief.md").write_text("Call {{ b.customer.name }}\n", "utf-8")
+    brief_settings_.templates_dir = str(tmp_path)
+    with session_scope(engine) as session:
+        assert render_brief(session, brief_settings_, "t3_1abc9z", "md", now=NOW) == (
+            "Call Dana Whitfield\n"
+        )

@@ -198,3 +198,14 @@ def test_digest_speaks_turkish_and_azerbaijani(any_engine, settings, language, h
     assert t["chart_volume"] in html  # the chart titles are translated too
     assert txt.startswith(f"{t['title']} — 2026-11-24 ({t['times_in']} Europe/Istanbul)")
     assert "8 " + t["posts"].lower() in txt.split("\n! Kargola / ")[1]  # the spike line
+
+
+def test_an_edited_digest_template_in_templates_dir_wins(engine, settings, tmp_path):
+    (tmp_path / "digest").mkdir()
+    (tmp_path / "digest" / "digest.txt").write_text("Our digest: {{ d.total_mentions }}\n")
+    settings.templates_dir = str(tmp_path)
+    with session_scope(engine) as s:
+        digest = build_digest(
+            s, settings, date(2026, 11, 23), now=datetime(2026, 11, 24, tzinfo=UTC)
+        )
+    assert render_digest(digest, "txt") == "Our digest: 0\n"
