@@ -276,7 +276,8 @@ def analyze(
     batch = st.settings.nlp.batch_size
     for start in range(0, len(texts), batch):
         chunk = texts[start : start + batch]
-        results = analyze_safely(st.analyzer, chunk, [TextContext(brand=brand) for _ in chunk])
+        contexts = [TextContext(brand=brand or st.settings.brand_named_in(t)) for t in chunk]
+        results = analyze_safely(st.analyzer, chunk, contexts)
         for result in results:
             sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
 

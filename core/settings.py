@@ -182,6 +182,15 @@ class Settings(_Model):
                 return brand
         return None
 
+    def brand_named_in(self, text: str) -> str | None:
+        """The first configured brand whose name, keyword or handle the text contains."""
+        folded = text.replace("İ", "i").casefold()
+        for brand in self.brands:
+            words = [brand.name, *brand.keywords, *(h for hs in brand.handles.values() for h in hs)]
+            if any(w.replace("İ", "i").casefold() in folded for w in words if w):
+                return brand.name
+        return None
+
     def offer_for(self, brand: str, category: str | None) -> OfferLimit:
         """The offer limits for a brand and category, falling back to the brand's `default`."""
         per_brand = self.offers.get(brand) or self.offers.get("default") or {}

@@ -81,3 +81,15 @@ def test_project_example_playbook_extends_the_packaged_one():
     assert "+config." in book.version
     assert "kargola_weekend_delivery" in {entry.id for entry in book.entries}
     assert "As per our policy..." in {row["phrase"] for row in book.avoid["en"]}
+
+
+def test_brand_named_in_a_text(tmp_path):
+    path = write(
+        tmp_path,
+        "brands:\n  - name: Ulduz Mobil\n    keywords: [ulduzmobil]\n"
+        "  - name: Kargola\n    handles: {x: [kargoladestek]}\n",
+    )
+    s = load_settings(path, env={})
+    assert s.brand_named_in("ULDUZ MOBİL şəbəkəsi yenə yoxdur") == "Ulduz Mobil"
+    assert s.brand_named_in("@KargolaDestek kargom nerede") == "Kargola"
+    assert s.brand_named_in("kargom nerede") is None
