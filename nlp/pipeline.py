@@ -265,6 +265,7 @@ class Pipeline:
         complaint = (
             complaint_p >= self.tuning.complaint_threshold
             or evidence >= self.tuning.rule_override  # topics the head never saw in training
+            or rules_confident(cues)  # the head is weak on short tr/az posts
             or (irony and evidence > 0.3)
             or bool(DECISIVE_SIGNALS.intersection(cues.signals))
         )
@@ -308,6 +309,11 @@ class Pipeline:
             logits[2] -= 1.0  # a complaint is rarely positive overall, polite or not
         p = np.exp(logits - logits.max())
         p /= p.sum()
+        if irony:
+            # sarcasm about a failure is not neutral: a head that missed it reads the flat
+            # surface, so half the neutral mass goes to negative, which then wins (ties too)
+            p[0] += p[1] / 2
+            p[1] /= 2
         best = int(p.argmax())
         return Sentiment(LABELS[best], float(p[best]))
 
@@ -318,6 +324,12 @@ class Pipeline:
         if chosen or not sentences:
             return chosen
         return [max(sentences, key=len)]  # nothing matched: the longest sentence says the most
+
+
+def rules_confident(cues: Cues) -> bool:
+    """Two failure cues and a named topic, without praise: the rules decide, not the head."""
+    praise = cues.positive and not cues.irony_marker
+    return cues.failure >= 2 and bool(cues.category_hits) and not praise
 
 
 def complaint_rule(cues: Cues) -> float:

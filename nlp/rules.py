@@ -32,6 +32,8 @@ DOUBLE_CHARGE_RE = re.compile(
     r"(?<!\w)(?:iki|2|uc|3)\s+(?:kez|kere|defa|sefer|defe)(?:\s+\S+){0,3}?\s+"
     r"(?:cek|kes|cix)\w*"
 )
+# Clause boundaries: punctuation and the contrast words that start a new statement (folded text).
+CLAUSE_RE = re.compile(r"[,.;:!?\n]+|\s(?:ama|fakat|ancak|amma|lakin|ancaq|but|though)\s")
 # Names the rules below fill in, when the taxonomy has them (a user may disable any of them).
 IRONY = "irony"
 MANAGER_REQUEST, MANAGER, REFUND = "manager_request", "manager", "refund"
@@ -77,6 +79,7 @@ class CueFinder:
         self._polite = compile_keywords(lex["polite"])
         self._irony = compile_keywords(lex["irony_markers"])
         self._resolved = compile_keywords(lex["resolved"])
+        self._damage = compile_keywords(lex.get("damage") or {})
         self._priority = {
             name: compile_keywords(spec.get("keywords") or {})
             for name, spec in (lex.get("priority_cues") or {}).items()
@@ -131,8 +134,22 @@ class CueFinder:
 
     def failures(self, folded: str) -> int:
         """Failure words plus negated tr/az verbs, less problems reported as solved."""
-        found = self._count(self._fail, folded) + len(NEGATED_VERB_RE.findall(folded))
-        return max(0, found - self._count(self._resolved, folded))
+        found = self._found(folded)
+        if not found or not self._count(self._resolved, folded):
+            return found  # the common case: nothing reported as solved
+        # clause by clause: a solved-cue cancels only failures named up to its own clause
+        # ("kargo geldi ama kutu ezik" is not solved), and none in a clause that names damage
+        # ("koli ezik geldi": the damage arrived, nothing was solved)
+        pending = 0
+        for clause in CLAUSE_RE.split(folded):
+            pending += self._found(clause)
+            damaged = self._damage is not None and self._damage.search(clause)
+            if not damaged:
+                pending = max(0, pending - self._count(self._resolved, clause))
+        return pending
+
+    def _found(self, folded: str) -> int:
+        return self._count(self._fail, folded) + len(NEGATED_VERB_RE.findall(folded))
 
     def sentence_weight(self, folded: str) -> int:
         """How much complaint one sentence carries: failures, negative words, topics, signals."""

@@ -407,3 +407,73 @@ def test_vectors_are_batched_once_per_call(analyzer, monkeypatch):
     analyzer.analyze([KARGO] * 5)
     assert calls == [5]
     assert np.isfinite(analyzer.analyze([KARGO])[0].priority)
+
+
+# Reported misses: damage that "arrived", a wrong address, and sarcasm about a failure.
+# (text, brand, categories allowed, irony)
+ARRIVED_WRONG = [
+    ("Koli ezik geldi, içindeki telefonun ekranı kırık", "Kargola", {"product_defect", "delivery"}),
+    ("Paket ezik geldi, içindeki tabaklar kırık", None, {"product_defect", "delivery"}),
+    ("Məhsul sınıq gəldi, qutusu da əzilib", None, {"product_defect", "delivery"}),
+    ("The vase arrived broken, box completely crushed", None, {"product_defect", "delivery"}),
+    ("Kargocu paketimi başka adrese teslim etmiş", "Kargola", {"delivery"}),
+    ("Bağlamamı başqa ünvana çatdırıblar", None, {"delivery"}),
+    ("My parcel was delivered to the wrong address", None, {"delivery"}),
+]
+
+
+@pytest.fixture(scope="module")
+def arrived(analyzer):  # type: ignore[no-untyped-def]
+    return analyzer.analyze(
+        [c[0] for c in ARRIVED_WRONG], [TextContext(brand=c[1]) for c in ARRIVED_WRONG]
+    )
+
+
+@pytest.mark.parametrize("i", range(len(ARRIVED_WRONG)), ids=[c[0][:30] for c in ARRIVED_WRONG])
+def test_damage_on_arrival_and_wrong_address_are_complaints(arrived, i):
+    text, _, categories = ARRIVED_WRONG[i]
+    a = arrived[i]
+    assert a.complaint, text
+    assert a.category in categories
+    assert a.sentiment.label != "positive"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nar şəbəkəsi yenə yoxdur, internet işləmir",
+        "Şebekem yine yok, internet çalışmıyor",
+    ],
+)
+def test_confident_rules_decide_over_a_doubtful_head(analyzer, text):
+    n = normalise(text)
+    _, complaint, _, _ = analyzer.decide(n, None, complaint_head=0.05)
+    assert complaint
+    # praise with a named topic is no such case
+    n = normalise("İnternet hızınız süper, teşekkürler")
+    assert not analyzer.decide(n, None, complaint_head=0.05)[1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Aynı gün teslimat diyorlar, benim kargom 9 gündür yolda 🙃",
+        "Ertesi gün kargo diyorlar, siparişim 12 gündür yolda 🙃",
+        "Hızlı teslimat diyorlar, paketim 10 gündür gelmedi 👏",
+        "Next day delivery they said, my parcel has been stuck for a week 🙃",
+    ],
+)
+def test_sarcasm_about_a_failure_is_negative(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert a.irony and a.complaint
+    assert a.sentiment.label == "negative"
+    assert 0.5 <= a.sentiment.score <= 1
+
+
+def test_irony_turns_a_neutral_reading_negative(analyzer):
+    n = normalise("Aynı gün teslimat diyorlar, kargom 9 gündür yolda 🙃")
+    cues = analyzer.cues.find(n.folded, n.clean)
+    flat = np.array([0.1, 0.8, 0.1])
+    assert analyzer._sentiment(flat, cues, irony=False, complaint=True).label == "neutral"
+    ironic = analyzer._sentiment(flat, cues, irony=True, complaint=True)
+    assert ironic.label == "negative" and 0.5 <= ironic.score < 0.9

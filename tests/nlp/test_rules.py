@@ -190,3 +190,40 @@ def test_no_harm(cue_finder, text):
 )
 def test_azerbaijani_failures(cue_finder, text):
     assert cues_of(cue_finder, text).failure
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kutu ezik geldi, içindeki bardak kırık",
+        "Siparişim bozuk geldi",
+        "Ürünler eksik geldi",
+        "Sınıq gəldi, heç açılmır",
+        "Bağlama əskik gəldi",
+        "Finally arrived, but the screen is cracked",
+        "Kargo geldi ama koli ezik",
+    ],
+)
+def test_an_arrival_does_not_cancel_the_damage_it_brought(cue_finder, text):
+    assert cues_of(cue_finder, text).failure >= 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Sorunum çözüldü, teşekkürler", "İnternet çalışmıyordu, bugün düzeldi", "Problem həll olundu"],
+)
+def test_a_problem_reported_solved_is_no_failure(cue_finder, text):
+    assert cues_of(cue_finder, text).failure == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kargoyu başka adrese teslim etmişler",
+        "Sifarişimi səhv ünvana çatdırıblar",
+        "The courier left my parcel at the wrong address",
+    ],
+)
+def test_delivery_to_the_wrong_address_is_harm(cue_finder, text):
+    cues = cues_of(cue_finder, text)
+    assert cues.harm and "delivery" in cues.category_hits
