@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import func
+from sqlalchemy import or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -37,26 +38,39 @@ def _pending_ids(session: Session) -> list[int]:
     return cast(list[int], list(session.exec(stmt).all()))
 
 
-def _contexts(session: Session, rows: Sequence[tuple[Mention, Author]], now: datetime):
+def _person(author: Author) -> tuple[str, int | None]:
+    """One person: the linked customer when there is one, else the handle."""
+    return ("customer", author.customer_id) if author.customer_id else ("author", author.id)
+
+
+def _contexts(
+    session: Session, rows: Sequence[tuple[Mention, Author]], now: datetime
+) -> list[TextContext]:
     """What the text cannot tell: influence, how often this person wrote before, age."""
+    author_ids = {author.id for _, author in rows}
+    customer_ids = {author.customer_id for _, author in rows if author.customer_id}
+    latest = max((mention.created_at for mention, _ in rows), default=now)
+    # one query for the whole batch: every earlier post of these people, counted below
+    history = session.exec(
+        select(Mention.brand, Mention.created_at, Author.id, Author.customer_id)
+        .join(Author, col(Author.id) == Mention.author_id)
+        .where(
+            col(Mention.created_at) < latest,
+            or_(col(Author.id).in_(author_ids), col(Author.customer_id).in_(customer_ids)),
+        )
+    ).all()
+    earlier: dict[tuple[str, int | None, str], list[datetime]] = defaultdict(list)
+    for brand, created_at, author_id, customer_id in history:
+        key = ("customer", customer_id) if customer_id else ("author", author_id)
+        earlier[(*key, brand)].append(created_at)
     contexts = []
     for mention, author in rows:
-        prior = session.exec(
-            select(func.count(col(Mention.id)))
-            .join(Author, col(Author.id) == Mention.author_id)
-            .where(
-                col(Mention.brand) == mention.brand,
-                col(Mention.created_at) < mention.created_at,
-                (col(Author.customer_id) == author.customer_id)
-                if author.customer_id is not None
-                else (col(Mention.author_id) == author.id),
-            )
-        ).one()
+        moments = earlier[(*_person(author), mention.brand)]
         contexts.append(
             TextContext(
                 brand=mention.brand,
                 followers=author.followers if author.followers is not None else author.karma,
-                prior_contacts=int(prior),
+                prior_contacts=sum(1 for t in moments if t < mention.created_at),
                 age_hours=max(0.0, (now - mention.created_at).total_seconds() / 3600),
                 lang_hint=mention.lang,
             )

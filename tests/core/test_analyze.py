@@ -85,3 +85,49 @@ def test_analysed_mentions_are_not_analysed_again_and_history_is_counted(engine,
         0.2,
         0.3,
     ]  # prior contacts of the same author: 0, 1, 2
+
+
+def test_earlier_posts_on_another_channel_count_once_handles_are_linked(any_engine, tmp_path):
+    from storage.customers import link_handles
+    from storage.db import session_scope
+
+    rows = [
+        {
+            "id": "a1",
+            "channel": "x",
+            "author": "emre_tan",
+            "text": "İade kargom gelmedi",
+            "brand": "Kargola",
+            "created_at": "2026-11-13T09:00:00Z",
+        },
+        {
+            "id": "a2",
+            "channel": "reddit",
+            "author": "emretan_",
+            "text": "Hâlâ depoda",
+            "brand": "Kargola",
+            "created_at": "2026-11-16T09:00:00Z",
+        },
+        {
+            "id": "a3",
+            "channel": "x",
+            "author": "someone",
+            "text": "Benim de gelmedi",
+            "brand": "Kargola",
+            "created_at": "2026-11-16T10:00:00Z",
+        },
+    ]
+    path = tmp_path / "m.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    import_jsonl(any_engine, path)
+    with session_scope(any_engine) as s:
+        link_handles(s, [("x", "emre_tan"), ("reddit", "emretan_")], name="Emre Tan")
+    analyze_pending(any_engine, PickyAnalyzer())
+    with Session(any_engine) as s:
+        found = s.exec(
+            select(Mention.platform_id, AnalysisRow.priority)
+            .join(AnalysisRow, AnalysisRow.mention_id == Mention.id)
+            .order_by(Mention.platform_id)
+        )
+        priorities = {pid: round(p, 3) for pid, p in found}
+    assert priorities == {"a1": 0.1, "a2": 0.2, "a3": 0.1}
