@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from statistics import mean
+from typing import Any
 
 import yaml
 from jinja2 import TemplateError
@@ -130,9 +131,9 @@ def build_digest(
     start, end = edges[-2], edges[-1]
     volume = stats.daily_volume(session, edges)
     trend_edges = edges[-TREND_DAYS - 1 :]
-    labels = [
-        (day - timedelta(days=TREND_DAYS - 1 - i)).strftime("%d %b") for i in range(TREND_DAYS)
-    ]
+    months = labels_for(settings.digest.language)["months"]
+    trend_days = [day - timedelta(days=TREND_DAYS - 1 - i) for i in range(TREND_DAYS)]
+    labels = [f"{d.day:02d} {months[d.month - 1]}" for d in trend_days]
     sentiment = stats.daily_sentiment(session, trend_edges)
     sentiment_trend = {
         k: sentiment.get(k, [0] * TREND_DAYS) for k in ("negative", "neutral", "positive")
@@ -243,7 +244,7 @@ def _coverage(
 
 
 @lru_cache(maxsize=4)
-def labels_for(language: str) -> dict[str, str]:
+def labels_for(language: str) -> dict[str, Any]:
     """The digest's headings in `language`, English filling any gap."""
     data = yaml.safe_load(Path(TEMPLATES, "digest", "labels.yaml").read_text(encoding="utf-8"))
     return {**data["en"], **data.get(language, {})}

@@ -181,6 +181,9 @@ def test_digest_speaks_turkish_and_azerbaijani(any_engine, settings, language, h
     labels = yaml.safe_load(Path(TEMPLATES, "digest", "labels.yaml").read_text(encoding="utf-8"))
     assert set(labels["en"]) <= set(labels[language])  # no heading falls back to English
     for key, text in labels["en"].items():
+        if isinstance(text, list):  # month names
+            assert len(labels[language][key]) == len(text) == 12, key
+            continue
         assert re.findall(r"{\w+}", labels[language][key]) == re.findall(r"{\w+}", text), key
 
     settings.sources.x.enabled = True
@@ -198,6 +201,7 @@ def test_digest_speaks_turkish_and_azerbaijani(any_engine, settings, language, h
     assert t["chart_volume"] in html  # the chart titles are translated too
     assert txt.startswith(f"{t['title']} — 2026-11-24 ({t['times_in']} Europe/Istanbul)")
     assert "8 " + t["posts"].lower() in txt.split("\n! Kargola / ")[1]  # the spike line
+    assert f"24 {t['months'][10]}" in txt and "24 Nov" not in txt  # trend days in the language
 
 
 def test_an_edited_digest_template_in_templates_dir_wins(engine, settings, tmp_path):
