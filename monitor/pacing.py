@@ -34,7 +34,6 @@ class Deadline:
         self._sleep = sleep
         self.ends_at = clock() + seconds
         self.slept_s = 0.0
-        self.sleeps = 0
 
     def left(self) -> float:
         """Seconds left before the deadline (never negative)."""
@@ -56,7 +55,6 @@ class Deadline:
             )
         self._sleep(seconds)
         self.slept_s += seconds
-        self.sleeps += 1
 
 
 def backoff_delays(attempts: int, base: float = 1.0, cap: float = 30.0) -> Iterator[float]:
@@ -130,7 +128,6 @@ class PacedSession(requests.Session):
         self.deadline = deadline
         self.rebase = rebase
         self.window = window
-        self.requests_sent = 0
         self.last_headers: dict[str, str] = {}
 
     def request(self, method: str, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
@@ -142,7 +139,6 @@ class PacedSession(requests.Session):
             self.deadline.sleep(self.window.wait_time(), "Request pacing")
             self.window.record()
         kwargs["timeout"] = min(kwargs.get("timeout") or self.timeout, self.timeout)
-        self.requests_sent += 1
         response = super().request(method, url, *args, **kwargs)
         self.last_headers = dict(response.headers)
         return response

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
 from nlp.encoders import Encoder
@@ -90,12 +88,3 @@ class CategoryPicker:
         if len(ordered) > 1 and ordered[0] - ordered[1] < self.margin:
             return None
         return self.names[best]
-
-    def pick_many(
-        self, sims: np.ndarray, cues: Sequence[Cues], complaints: Sequence[bool]
-    ) -> list[str | None]:
-        """`pick` for a batch."""
-        return [
-            self.pick(sims[i] if len(sims) else None, c, k)
-            for i, (c, k) in enumerate(zip(cues, complaints, strict=True))
-        ]
