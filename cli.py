@@ -14,8 +14,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from core.errors import CallbriefError, ConfigError
-from core.settings import Settings, default_home, load_settings
+from callbrief.foundation.errors import CallbriefError, ConfigError
+from callbrief.foundation.settings import Settings, default_home, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,7 +48,7 @@ class AppState:
     @property
     def engine(self):  # type: ignore[no-untyped-def]
         if self._engine is None:
-            from storage.db import open_database
+            from callbrief.storage.db import open_database
 
             self._engine = open_database(self.settings.database_url)
         return self._engine
@@ -56,7 +56,7 @@ class AppState:
     @property
     def analyzer(self):  # type: ignore[no-untyped-def]
         if self._analyzer is None:
-            from nlp.pipeline import build_analyzer
+            from callbrief.nlp.pipeline import build_analyzer
 
             with err.status("Loading language models..."):
                 self._analyzer = build_analyzer(
@@ -108,7 +108,7 @@ def main_options(
 
 
 def progress_bar():  # type: ignore[no-untyped-def]
-    from core.richprogress import RichProgress
+    from callbrief.console.progress import RichProgress
 
     return RichProgress(err)
 
@@ -140,7 +140,7 @@ def demo(
 
     Example: callbrief demo --out ./callbrief-demo
     """
-    from core.demo import run_demo
+    from callbrief.services.demo.runner import run_demo
 
     st = state(ctx)
     with progress_bar() as bar:
@@ -160,7 +160,7 @@ def scan(
 
     Example: callbrief scan --source x --source reddit
     """
-    from monitor.scan import run_scan
+    from callbrief.services.scan import run_scan
 
     st = state(ctx)
     with progress_bar() as bar:
@@ -200,7 +200,7 @@ def import_(
 
     Example: callbrief import mentions.jsonl
     """
-    from core.importer import import_jsonl
+    from callbrief.services.importer import import_jsonl
 
     st = state(ctx)
     with progress_bar() as bar:
@@ -225,8 +225,8 @@ def import_crm(
 
     Example: callbrief import-crm customers.csv
     """
-    from storage.customers import import_crm_csv
-    from storage.db import session_scope
+    from callbrief.storage.customers import import_crm_csv
+    from callbrief.storage.db import session_scope
 
     with session_scope(state(ctx).engine) as session:
         report = import_crm_csv(session, file)
@@ -248,8 +248,8 @@ def analyze(
 
     Examples: callbrief analyze | callbrief analyze --json "Kargom gelmedi, paramı iade edin"
     """
-    from core.analyze import analyze_and_open_cases, analyze_safely
-    from nlp.types import TextContext
+    from callbrief.nlp.types import TextContext
+    from callbrief.services.analyze import analyze_and_open_cases, analyze_safely
 
     st = state(ctx)
     if text is None and file is None:
@@ -294,8 +294,8 @@ def brief(
 
     Example: callbrief brief 1859372612345678901 --format html --out brief.html
     """
-    from briefs.brief import render_brief
-    from storage.db import session_scope
+    from callbrief.briefs.brief import render_brief
+    from callbrief.storage.db import session_scope
 
     _check_format(fmt, ("md", "html"))
     st = state(ctx)
@@ -315,7 +315,7 @@ def briefs(
 
     Example: callbrief briefs --out ./briefs --format html
     """
-    from briefs.brief import write_briefs
+    from callbrief.briefs.brief import write_briefs
 
     formats = fmt or ["md", "html"]
     for f in formats:
@@ -339,8 +339,8 @@ def cases(
 
     Example: callbrief cases --brand Kargola --overdue
     """
-    from storage.cases import queue
-    from storage.db import session_scope
+    from callbrief.storage.cases import queue
+    from callbrief.storage.db import session_scope
 
     st = state(ctx)
     with session_scope(st.engine) as session:
@@ -365,8 +365,8 @@ def assign(
 
     Example: callbrief assign 12 ayse
     """
-    from storage.cases import assign as assign_case
-    from storage.db import session_scope
+    from callbrief.storage.cases import assign as assign_case
+    from callbrief.storage.db import session_scope
 
     with session_scope(state(ctx).engine) as session:
         assign_case(session, case_id, agent_name)
@@ -394,8 +394,8 @@ def outcome(
     Example: callbrief outcome 12 --result follow_up --note "courier booked" --follow-up 2026-11-25
     """
 
-    from storage.cases import record_outcome
-    from storage.db import session_scope
+    from callbrief.storage.cases import record_outcome
+    from callbrief.storage.db import session_scope
 
     when = _parse_when(follow_up) if follow_up else None
     with session_scope(state(ctx).engine) as session:
@@ -426,9 +426,9 @@ def digest(
 
     Example: callbrief digest --date 2026-11-22 --out digest.html --email
     """
-    from briefs.digest import build_digest, render_digest
-    from briefs.mail import send_digest
-    from storage.db import session_scope
+    from callbrief.briefs.digest import build_digest, render_digest
+    from callbrief.briefs.mail import send_digest
+    from callbrief.storage.db import session_scope
 
     st = state(ctx)
     target = day.date() if day else date.today() - timedelta(days=1)
@@ -452,7 +452,7 @@ def run(ctx: typer.Context) -> None:
     """
     import logging
 
-    from core.scheduler import make_jobs, run_forever
+    from callbrief.services.scheduler import make_jobs, run_forever
 
     logging.basicConfig(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
@@ -472,7 +472,7 @@ def evaluate(
 
     Example: callbrief evaluate --data ../shared/data
     """
-    from nlp.training.evaluate import run as run_evaluation
+    from callbrief.nlp.training.evaluate import run as run_evaluation
 
     rows = run_evaluation(data)
     table = Table(title=f"Evaluation on {data}")

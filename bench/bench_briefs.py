@@ -22,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from briefs.brief import BriefKit, write_briefs  # noqa: E402
-from briefs.render import render_dossier  # noqa: E402
-from core.settings import Brand, OfferLimit, load_settings  # noqa: E402
-from storage.db import open_database, session_scope  # noqa: E402
-from storage.dossier import load_open_case_rows, open_cases  # noqa: E402
-from storage.models import Analysis, Author, Case, Customer, Mention, Outcome  # noqa: E402
+from callbrief.briefs.brief import BriefKit, write_briefs  # noqa: E402
+from callbrief.briefs.render import render_dossier  # noqa: E402
+from callbrief.foundation.settings import Brand, OfferLimit, load_settings  # noqa: E402
+from callbrief.storage.db import open_database, session_scope  # noqa: E402
+from callbrief.storage.dossier import load_open_case_rows, open_cases  # noqa: E402
+from callbrief.storage.models import Analysis, Author, Case, Customer, Mention, Outcome  # noqa: E402
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 BRANDS = [

@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text  # noqa: E402
 
-from briefs.digest import build_digest, render_digest  # noqa: E402
-from core.settings import Settings  # noqa: E402
-from storage.db import open_database, session_scope  # noqa: E402
+from callbrief.briefs.digest import build_digest, render_digest  # noqa: E402
+from callbrief.foundation.settings import Settings  # noqa: E402
+from callbrief.storage.db import open_database, session_scope  # noqa: E402
 
 DAY = date(2026, 11, 24)
 END = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)  # the end of DAY in Istanbul
@@ -243,7 +243,7 @@ def _flush(conn, mentions: list, analyses: list) -> None:  # type: ignore[no-unt
 
 
 def _reset_postgres(url: str) -> None:
-    from storage.db import make_engine
+    from callbrief.storage.db import make_engine
 
     engine = make_engine(url)
     with engine.begin() as conn:

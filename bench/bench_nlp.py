@@ -51,7 +51,7 @@ def synthetic(n: int, seed: int = 7) -> list[str]:
 
 def real(data: Path, n: int) -> list[str]:
     """Texts from the labelled data's dev split."""
-    from nlp.training.data import load
+    from callbrief.nlp.training.data import load
 
     examples = load(data, ("dev",))
     random.Random(7).shuffle(examples)
@@ -69,9 +69,9 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None)
     args = parser.parse_args()
 
-    from core.settings import NlpSettings
-    from nlp.pipeline import build_analyzer
-    from nlp.text import model_text
+    from callbrief.foundation.settings import NlpSettings
+    from callbrief.nlp.pipeline import build_analyzer
+    from callbrief.nlp.text import model_text
 
     texts = real(args.data, args.n) if args.data else synthetic(args.n)
     started = time.perf_counter()

@@ -16,22 +16,22 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from briefs.dossier import Labeler, aware, build_dossier, taxonomy_labeler
-from briefs.playbook import Playbook, load_playbook
-from briefs.render import FORMATS, render_dossier
-from briefs.templating import read_template
-from core.errors import ConfigError, NotFoundError, StorageError
-from core.progress import NullProgress, Progress
-from core.settings import LANGUAGES, Settings
-from storage.db import session_scope
-from storage.dossier import (
+from callbrief.briefs.dossier import Labeler, aware, build_dossier, taxonomy_labeler
+from callbrief.briefs.playbook import Playbook, load_playbook
+from callbrief.briefs.render import FORMATS, render_dossier
+from callbrief.briefs.templating import read_template
+from callbrief.foundation.errors import ConfigError, NotFoundError, StorageError
+from callbrief.foundation.progress import NullProgress, Progress
+from callbrief.foundation.settings import LANGUAGES, Settings
+from callbrief.storage.db import session_scope
+from callbrief.storage.dossier import (
     CaseRows,
     load_case_rows,
     load_open_case_rows,
     mentions_by_platform_id,
     open_cases,
 )
-from storage.models import Mention, utcnow
+from callbrief.storage.models import Mention, utcnow
 
 BATCH = 200  # cases loaded together by write_briefs
 

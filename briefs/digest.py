@@ -14,13 +14,13 @@ from jinja2 import TemplateError
 from markupsafe import Markup
 from sqlmodel import Session
 
-from briefs.charts import line_chart, stacked_bars
-from briefs.templating import TEMPLATES, read_template
-from core.errors import ConfigError, RenderError
-from core.settings import Settings
-from storage import stats
-from storage.cases import QueueRow, queue, team_zone
-from storage.models import utcnow
+from callbrief.briefs.charts import line_chart, stacked_bars
+from callbrief.briefs.templating import TEMPLATES, read_template
+from callbrief.foundation.errors import ConfigError, RenderError
+from callbrief.foundation.settings import Settings
+from callbrief.storage import stats
+from callbrief.storage.cases import QueueRow, queue, team_zone
+from callbrief.storage.models import utcnow
 
 TREND_DAYS = 7
 TRAILING_DAYS = 14  # the "usual volume" a spike is measured against

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from briefs.links import expansions, href, segments
-from briefs.playbook import Playbook, avoid_phrases, choose_objections
-from core.settings import LANGUAGES, Settings
-from storage.dossier import CaseRows
-from storage.models import Analysis, Author, Mention, Outcome
+from callbrief.briefs.links import expansions, href, segments
+from callbrief.briefs.playbook import Playbook, avoid_phrases, choose_objections
+from callbrief.foundation.settings import LANGUAGES, Settings
+from callbrief.storage.dossier import CaseRows
+from callbrief.storage.models import Analysis, Author, Mention, Outcome
 
 Labeler = Callable[[str, str, str], str]  # (section, name, language) -> display label
 
@@ -32,7 +32,7 @@ def plain_labeler(section: str, name: str, language: str) -> str:
 def taxonomy_labeler(settings: Settings) -> Labeler:
     """Labels from the NLP taxonomy (with config overrides), or plain names if it is missing."""
     try:
-        from nlp.taxonomy import load_taxonomy
+        from callbrief.nlp.taxonomy import load_taxonomy
     except ImportError:  # the briefs still render, with raw names, on a partial install
         return plain_labeler
     return load_taxonomy(settings.taxonomy).label

@@ -7,9 +7,9 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from briefs.digest import Digest, labels_for, render_digest
-from core.errors import ConfigError, DeliveryError
-from core.settings import Settings
+from callbrief.briefs.digest import Digest, labels_for, render_digest
+from callbrief.foundation.errors import ConfigError, DeliveryError
+from callbrief.foundation.settings import Settings
 
 
 def build_message(digest: Digest, settings: Settings) -> EmailMessage:

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from core.errors import ConfigError
+from callbrief.foundation.errors import ConfigError
 
 DEFAULT_PATH = Path(__file__).with_name("playbook.yaml")
 CONDITIONS = ("categories", "asks", "signals", "history")

@@ -11,9 +11,9 @@ from jinja2.nodes import EvalContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
-from briefs.templating import environment, read_template
-from core.errors import ConfigError, RenderError
-from core.settings import LANGUAGES
+from callbrief.briefs.templating import environment, read_template
+from callbrief.foundation.errors import ConfigError, RenderError
+from callbrief.foundation.settings import LANGUAGES
 
 FORMATS = ("md", "html")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")

@@ -14,7 +14,7 @@ from jinja2 import (
 )
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from core.errors import NotFoundError
+from callbrief.foundation.errors import NotFoundError
 
 TEMPLATES = Path(__file__).parent / "templates"
 

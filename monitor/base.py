@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from core.errors import SourceError
-from core.settings import Brand
-from monitor.records import MentionRecord
+from callbrief.foundation.errors import SourceError
+from callbrief.foundation.records import MentionRecord
+from callbrief.foundation.settings import Brand
 
 
 class QuotaExhaustedError(SourceError):

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import requests
 
-from core.errors import RateLimitedError, SourceError
+from callbrief.foundation.errors import RateLimitedError, SourceError
 
 T = TypeVar("T")
 

@@ -16,11 +16,16 @@ from typing import Any
 import praw
 import prawcore
 
-from core.errors import AuthError, MalformedResponseError, RateLimitedError, SourceError
-from core.settings import Brand, RedditSource
-from monitor.base import Page, QuerySpec, iso, matches, parse_iso
-from monitor.pacing import Deadline, PacedSession, SlidingWindow
-from monitor.records import AuthorRecord, MentionRecord
+from callbrief.foundation.errors import (
+    AuthError,
+    MalformedResponseError,
+    RateLimitedError,
+    SourceError,
+)
+from callbrief.foundation.records import AuthorRecord, MentionRecord
+from callbrief.foundation.settings import Brand, RedditSource
+from callbrief.monitor.base import Page, QuerySpec, iso, matches, parse_iso
+from callbrief.monitor.pacing import Deadline, PacedSession, SlidingWindow
 
 PAGE_SIZE = 100
 PLAIN = (str, int, float, bool, type(None))

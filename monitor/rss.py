@@ -13,11 +13,11 @@ from urllib.parse import urlsplit
 import feedparser
 import requests
 
-from core.errors import MalformedResponseError, SourceError
-from core.settings import Brand, RssSource
-from monitor.base import Page, QuerySpec
-from monitor.pacing import Deadline, PacedSession, TransientError, with_retries
-from monitor.records import AuthorRecord, MentionRecord
+from callbrief.foundation.errors import MalformedResponseError, SourceError
+from callbrief.foundation.records import AuthorRecord, MentionRecord
+from callbrief.foundation.settings import Brand, RssSource
+from callbrief.monitor.base import Page, QuerySpec
+from callbrief.monitor.pacing import Deadline, PacedSession, TransientError, with_retries
 
 SEEN_KEPT = 500  # feeds do not page: remembering recent entry ids is enough to skip repeats
 TAGS = re.compile(r"<[^>]+>")

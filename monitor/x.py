@@ -18,11 +18,16 @@ from typing import Any
 import requests
 import tweepy
 
-from core.errors import AuthError, MalformedResponseError, RateLimitedError, SourceError
-from core.settings import Brand, XSource
-from monitor.base import Page, QuerySpec, QuotaExhaustedError, iso, parse_iso
-from monitor.pacing import Deadline, PacedSession, TransientError, with_retries
-from monitor.records import AuthorRecord, MentionRecord
+from callbrief.foundation.errors import (
+    AuthError,
+    MalformedResponseError,
+    RateLimitedError,
+    SourceError,
+)
+from callbrief.foundation.records import AuthorRecord, MentionRecord
+from callbrief.foundation.settings import Brand, XSource
+from callbrief.monitor.base import Page, QuerySpec, QuotaExhaustedError, iso, parse_iso
+from callbrief.monitor.pacing import Deadline, PacedSession, TransientError, with_retries
 
 DEFAULT_HOST = "https://api.twitter.com"
 MAX_QUERY_CHARS = 512  # X's limit for a recent-search query on the basic tiers

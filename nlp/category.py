@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nlp.encoders import Encoder
-from nlp.rules import Cues
-from nlp.taxonomy import Taxonomy
+from callbrief.nlp.encoders import Encoder
+from callbrief.nlp.rules import Cues
+from callbrief.nlp.taxonomy import Taxonomy
 
 KEYWORD_WEIGHT = 0.04  # one keyword hit is worth 0.04 cosine: a named topic beats a vague likeness
 EARLY_BONUS = 0.01  # the first topic a customer names is usually the main one

@@ -8,7 +8,7 @@ from typing import Protocol
 
 import numpy as np
 
-from core.errors import ModelError
+from callbrief.foundation.errors import ModelError
 
 
 class Encoder(Protocol):

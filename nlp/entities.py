@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from nlp.text import URL_RE, fold_any
-from nlp.types import Entity
+from callbrief.nlp.text import URL_RE, fold_any
+from callbrief.nlp.types import Entity
 
 EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 # Currency before or after the number; tr/az decimal commas ("1.250,50 TL") or en ("$1,250.50").

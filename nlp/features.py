@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nlp.text import fold_any
+from callbrief.nlp.text import fold_any
 
 HALF = 2**17  # buckets for character n-grams; as many again for word n-grams
 N_FEATURES = 2 * HALF

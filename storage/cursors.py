@@ -18,9 +18,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from core.errors import LockedError
-from storage.db import session_scope
-from storage.models import Cursor, table_of, utcnow
+from callbrief.foundation.errors import LockedError
+from callbrief.storage.db import session_scope
+from callbrief.storage.models import Cursor, table_of, utcnow
 
 LOCK_QUERY = "__lock__"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from core.errors import ConfigError, ImportFileError
-from storage.models import Author, Case, Customer, utcnow
+from callbrief.foundation.errors import ConfigError, ImportFileError
+from callbrief.storage.models import Author, Case, Customer, utcnow
 
 CHANNELS = ("x", "reddit", "rss", "import")
 CHANNEL_ALIASES = {

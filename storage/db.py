@@ -14,7 +14,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
-from core.errors import StorageError
+from callbrief.foundation.errors import StorageError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

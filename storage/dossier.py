@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from core.errors import StorageError
-from storage.models import Analysis, Author, Case, Customer, Mention, Outcome
+from callbrief.foundation.errors import StorageError
+from callbrief.storage.models import Analysis, Author, Case, Customer, Mention, Outcome
 
 # a case in one of these states needs no callback (see the lifecycle on storage.models.Case)
 CLOSED_STATUSES = ("resolved", "escalated")

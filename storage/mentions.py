@@ -11,8 +11,8 @@ from sqlalchemy import Insert, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from monitor.records import AuthorRecord, MentionRecord
-from storage.models import Author, Mention, table_of, utcnow
+from callbrief.foundation.records import AuthorRecord, MentionRecord
+from callbrief.storage.models import Author, Mention, table_of, utcnow
 
 
 @dataclass

@@ -9,8 +9,8 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from storage.db import session_scope
-from storage.models import ScanRun, utcnow
+from callbrief.storage.db import session_scope
+from callbrief.storage.models import ScanRun, utcnow
 
 INTERRUPTED = "interrupted: the process ended before this scan finished (killed or crashed)"
 

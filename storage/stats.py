@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, or_, select, type_coerce
 from sqlmodel import Session, col
 
-from storage.cases import ACTIVE, CLOSED
-from storage.models import Analysis, Author, Case, Mention, Outcome, ScanRun, table_of
+from callbrief.storage.cases import ACTIVE, CLOSED
+from callbrief.storage.models import Analysis, Author, Case, Mention, Outcome, ScanRun, table_of
 
 _M = table_of(Mention).c
 _A = table_of(Analysis).c

@@ -11,8 +11,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from core.settings import Settings, load_settings
-from storage.db import make_engine, open_database
+from callbrief.foundation.settings import Settings, load_settings
+from callbrief.storage.db import make_engine, open_database
+
+# the replay server and poller settings serve tests/monitor and tests/services alike
+pytest_plugins = ["tests.replay_fixtures"]
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from storage.models import Analysis, Author, Customer, Mention
+from callbrief.storage.models import Analysis, Author, Customer, Mention
 
 
 def local(day: int, hour: int, minute: int = 0) -> datetime:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import ConfigError
+from callbrief.foundation.errors import ConfigError
 
 SEED = "callbrief-2026"
 SPLITS = ("train", "dev", "test")

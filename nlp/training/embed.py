@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.encoders import Encoder
-from nlp.text import model_text
+from callbrief.nlp.encoders import Encoder
+from callbrief.nlp.text import model_text
 
 DEFAULT_CACHE = Path("/tmp/callbrief-embeddings")
 
@@ -61,8 +61,8 @@ def embed_cached(
 
 def main(argv: list[str] | None = None) -> None:
     """Warm the cache for every split of the data (run in the background before training)."""
-    from nlp.encoders import build_encoder
-    from nlp.training.data import load
+    from callbrief.nlp.encoders import build_encoder
+    from callbrief.nlp.training.data import load
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--data", type=Path, required=True)

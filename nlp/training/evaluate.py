@@ -1,6 +1,6 @@
 """Score the whole analyze pipeline on the held-out splits of the labelled data.
 
-    python -m nlp.training.evaluate --data /work/shared/data [--split dev|test|both]
+    python -m callbrief.nlp.training.evaluate --data /work/shared/data [--split dev|test|both]
 
 Rows: dataset, language, metric, score, n (and split). Sentiment is scored as users get it (after
 lexicon cues, irony and the complaint adjustment), with the language detected, not given.
@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from core.errors import CallbriefError
-from core.settings import NlpSettings
-from nlp.training.data import Example, check_data_dir, load
-from nlp.training.embed import DEFAULT_CACHE, embed_cached
-from nlp.types import TextContext
+from callbrief.foundation.errors import CallbriefError
+from callbrief.foundation.settings import NlpSettings
+from callbrief.nlp.training.data import Example, check_data_dir, load
+from callbrief.nlp.training.embed import DEFAULT_CACHE, embed_cached
+from callbrief.nlp.types import TextContext
 
 LANGS = ["tr", "az", "en"]
 
@@ -122,8 +122,8 @@ def run(
     analyzer: Any = None,
 ) -> list[dict[str, Any]]:
     """Analyse the held-out splits of the data in `data_dir` and score them per dataset/language."""
-    from nlp.pipeline import build_analyzer
-    from nlp.text import normalise
+    from callbrief.nlp.pipeline import build_analyzer
+    from callbrief.nlp.text import normalise
 
     check_data_dir(data_dir)
     examples = load(data_dir, splits)

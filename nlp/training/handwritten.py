@@ -6,7 +6,7 @@ these are added to the training split only; they are never used to report scores
 
 from __future__ import annotations
 
-from nlp.training.data import Example
+from callbrief.nlp.training.data import Example
 
 # (language, text, sentiment, complaint)
 POSTS: list[tuple[str, str, str, bool]] = [

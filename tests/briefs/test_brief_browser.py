@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
+from callbrief.cli import app
 
 pytestmark = pytest.mark.slow
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from briefs.brief import render_brief
-from storage.db import session_scope
+from callbrief.briefs.brief import render_brief
+from callbrief.storage.db import session_scope
 from tests.briefs.brief_fixtures import NOW, brief_settings, fixed_labels, insert_all
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -23,7 +23,7 @@ POSTS = {"tr": "1861000000000000001", "az": "1861000000000000002", "en": "t3_1ab
 
 @pytest.fixture
 def fixture_db(engine, settings, monkeypatch):
-    monkeypatch.setattr("briefs.brief.taxonomy_labeler", lambda _settings: fixed_labels)
+    monkeypatch.setattr("callbrief.briefs.brief.taxonomy_labeler", lambda _settings: fixed_labels)
     with session_scope(engine) as session:
         insert_all(session)
     return engine, brief_settings(settings)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from briefs.playbook import avoid_phrases, choose_objections, load_playbook
-from core.errors import ConfigError
+from callbrief.briefs.playbook import avoid_phrases, choose_objections, load_playbook
+from callbrief.foundation.errors import ConfigError
 
 DEFAULT_CATEGORIES = (
     "delivery",

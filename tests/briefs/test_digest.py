@@ -5,11 +5,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from briefs.digest import build_digest, render_digest
-from core.errors import ConfigError
-from storage.cases import record_outcome, update_cases
-from storage.db import session_scope
-from storage.models import ScanRun
+from callbrief.briefs.digest import build_digest, render_digest
+from callbrief.foundation.errors import ConfigError
+from callbrief.storage.cases import record_outcome, update_cases
+from callbrief.storage.db import session_scope
+from callbrief.storage.models import ScanRun
 from tests.factories import World, local
 
 UTC = UTC
@@ -176,7 +176,7 @@ def test_digest_speaks_turkish_and_azerbaijani(any_engine, settings, language, h
 
     import yaml
 
-    from briefs.templating import TEMPLATES
+    from callbrief.briefs.templating import TEMPLATES
 
     labels = yaml.safe_load(Path(TEMPLATES, "digest", "labels.yaml").read_text(encoding="utf-8"))
     assert set(labels["en"]) <= set(labels[language])  # no heading falls back to English

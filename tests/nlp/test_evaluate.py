@@ -6,9 +6,9 @@ import csv
 
 import pytest
 
-from core.errors import ConfigError
-from nlp.training import evaluate
-from nlp.training.data import load, split_of
+from callbrief.foundation.errors import ConfigError
+from callbrief.nlp.training import evaluate
+from callbrief.nlp.training.data import load, split_of
 
 
 def _write(path, header, rows):  # type: ignore[no-untyped-def]

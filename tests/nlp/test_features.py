@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nlp.features import HALF, N_FEATURES, batch, ngrams
+from callbrief.nlp.features import HALF, N_FEATURES, batch, ngrams
 
 
 def test_features_are_stable_normalised_and_in_range():

@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.errors import ModelError
-from nlp.heads import Head, load_heads, save_heads
+from callbrief.foundation.errors import ModelError
+from callbrief.nlp.heads import Head, load_heads, save_heads
 
 
 def test_heads_round_trip_and_match_sklearn(tmp_path):
     from sklearn.linear_model import LogisticRegression
 
-    from nlp.training.train import to_head
+    from callbrief.nlp.training.train import to_head
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(60, 8)).astype(np.float32)
@@ -32,7 +32,7 @@ def test_heads_round_trip_and_match_sklearn(tmp_path):
 def test_mlp_head_matches_sklearn():
     from sklearn.neural_network import MLPClassifier
 
-    from nlp.training.train import to_head
+    from callbrief.nlp.training.train import to_head
 
     rng = np.random.default_rng(1)
     x = rng.normal(size=(90, 6)).astype(np.float32)
@@ -44,7 +44,7 @@ def test_mlp_head_matches_sklearn():
 
 
 def test_missing_or_damaged_heads_say_how_to_fix(tmp_path):
-    with pytest.raises(ModelError, match="python -m nlp.training.train"):
+    with pytest.raises(ModelError, match="python -m callbrief.nlp.training.train"):
         load_heads(tmp_path / "nope.npz")
     bad = tmp_path / "bad.npz"
     bad.write_bytes(b"not a zip")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import ModelError
-from nlp.language import LanguageIdentifier
+from callbrief.foundation.errors import ModelError
+from callbrief.nlp.language import LanguageIdentifier
 
 
 @pytest.fixture(scope="module")

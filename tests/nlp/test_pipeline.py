@@ -7,9 +7,9 @@ import re
 import numpy as np
 import pytest
 
-from nlp.priority import SAFETY_FLOOR
-from nlp.text import normalise
-from nlp.types import TextContext
+from callbrief.nlp.priority import SAFETY_FLOOR
+from callbrief.nlp.text import normalise
+from callbrief.nlp.types import TextContext
 
 KARGO = "Kargom 2 haftadır gelmedi, takip no HK48213377, paramı iade edin"
 # (text, language, complaint, sentiment, irony, category, asks ⊆, signals ⊆, entity texts ⊆)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.taxonomy import load_taxonomy
+from callbrief.nlp.taxonomy import load_taxonomy
 
 # (section, name, text): one post in tr, az or en for every default name
 COVERAGE = [
@@ -85,9 +85,9 @@ def test_praise_and_questions_get_no_category(analysed, text):
 
 
 def test_user_names_extend_the_taxonomy():
-    from nlp.category import CategoryPicker
-    from nlp.rules import CueFinder
-    from nlp.text import normalise
+    from callbrief.nlp.category import CategoryPicker
+    from callbrief.nlp.rules import CueFinder
+    from callbrief.nlp.text import normalise
 
     tax = load_taxonomy(
         {

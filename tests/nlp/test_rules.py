@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.pipeline import complaint_rule
-from nlp.rules import is_ironic
-from nlp.text import normalise
+from callbrief.nlp.pipeline import complaint_rule
+from callbrief.nlp.rules import is_ironic
+from callbrief.nlp.text import normalise
 
 
 def cues_of(cue_finder, text):  # type: ignore[no-untyped-def]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.sentences import SentenceSplitter
+from callbrief.nlp.sentences import SentenceSplitter
 
 
 @pytest.fixture(scope="module")

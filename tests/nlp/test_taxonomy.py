@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from core.errors import ConfigError
-from nlp.taxonomy import load_taxonomy
-from nlp.text import fold_any
+from callbrief.foundation.errors import ConfigError
+from callbrief.nlp.taxonomy import load_taxonomy
+from callbrief.nlp.text import fold_any
 
 PLAYBOOK = Path(__file__).parents[2] / "briefs" / "playbook.yaml"
 # The public names: `callbrief analyze --json` prints them, briefs/playbook.yaml is keyed by them.

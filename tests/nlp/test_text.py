@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nlp.text import casefold, fold_any, normalise, upper
+from callbrief.nlp.text import casefold, fold_any, normalise, upper
 
 
 def test_turkish_casefold_keeps_dotted_and_dotless_i_apart():

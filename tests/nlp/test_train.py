@@ -6,8 +6,8 @@ import csv
 
 import pytest
 
-from core.settings import NlpSettings
-from nlp.heads import load_heads
+from callbrief.foundation.settings import NlpSettings
+from callbrief.nlp.heads import load_heads
 
 NEG = [
     "you lost my bag again",
@@ -49,8 +49,8 @@ def _data(root):  # type: ignore[no-untyped-def]
 
 @pytest.mark.slow
 def test_train_writes_heads_the_pipeline_loads(tmp_path):
-    from nlp.pipeline import build_analyzer
-    from nlp.training import train
+    from callbrief.nlp.pipeline import build_analyzer
+    from callbrief.nlp.training import train
 
     out = tmp_path / "heads.npz"
     train.main(
@@ -74,7 +74,7 @@ def test_train_writes_heads_the_pipeline_loads(tmp_path):
 
 
 def test_train_without_data_exits_with_the_reason(tmp_path, capsys):
-    from nlp.training import train
+    from callbrief.nlp.training import train
 
     with pytest.raises(SystemExit) as info:
         train.main(["--data", str(tmp_path / "absent")])

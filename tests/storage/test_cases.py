@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from core.errors import ConfigError, NotFoundError
-from storage.cases import (
+from callbrief.foundation.errors import ConfigError, NotFoundError
+from callbrief.storage.cases import (
     add_working_hours,
     assign,
     posted_again,
@@ -15,8 +15,8 @@ from storage.cases import (
     sla_state,
     update_cases,
 )
-from storage.db import session_scope
-from storage.models import Case, Mention
+from callbrief.storage.db import session_scope
+from callbrief.storage.models import Case, Mention
 from tests.factories import World, local
 
 UTC = UTC

@@ -7,10 +7,16 @@ from datetime import timedelta
 
 import pytest
 
-from core.errors import LockedError
-from storage.cursors import acquire_lock, load_cursor, release_lock, renew_lock, save_cursor
-from storage.db import session_scope
-from storage.models import utcnow
+from callbrief.foundation.errors import LockedError
+from callbrief.storage.cursors import (
+    acquire_lock,
+    load_cursor,
+    release_lock,
+    renew_lock,
+    save_cursor,
+)
+from callbrief.storage.db import session_scope
+from callbrief.storage.models import utcnow
 
 
 def test_a_cursor_moves_only_when_its_transaction_commits(any_engine):

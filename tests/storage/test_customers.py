@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from core.errors import ConfigError, ImportFileError
-from storage.customers import customer_of, import_crm_csv, link_handles
-from storage.db import session_scope
-from storage.models import Author, Customer
+from callbrief.foundation.errors import ConfigError, ImportFileError
+from callbrief.storage.customers import customer_of, import_crm_csv, link_handles
+from callbrief.storage.db import session_scope
+from callbrief.storage.models import Author, Customer
 
 
 def test_linked_handles_resolve_to_one_customer(any_engine):

@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 
 from sqlmodel import func, select
 
-from monitor.records import AuthorRecord, MentionRecord
-from storage.db import session_scope
-from storage.mentions import save_mentions
-from storage.models import Author, Mention
+from callbrief.foundation.records import AuthorRecord, MentionRecord
+from callbrief.storage.db import session_scope
+from callbrief.storage.mentions import save_mentions
+from callbrief.storage.models import Author, Mention
 
 
 def record(pid: str, text: str = "Kargom gelmedi", handle: str = "Ayse_K", followers=None):

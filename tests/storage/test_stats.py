@@ -2,9 +2,9 @@
 
 from datetime import UTC, datetime, timedelta
 
-from storage import stats
-from storage.db import session_scope
-from storage.models import Case, ScanRun
+from callbrief.storage import stats
+from callbrief.storage.db import session_scope
+from callbrief.storage.models import Case, ScanRun
 from tests.factories import World
 
 UTC = UTC

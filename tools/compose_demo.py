@@ -1,7 +1,7 @@
 """Write the demo's recordings (X API v2, Reddit and Atom, in their wire formats) from the posts below.
 
-Run `python -m monitor.recordings.compose_demo` after editing the posts; the JSON files in
-`monitor/recordings/demo/` are what the demo replays. Every person and brand here is fictional.
+Run `python -m tools.compose_demo` after editing the posts; the JSON files in
+`services/demo/data/` are what the demo replays. Every person and brand here is fictional.
 """
 
 # ruff: noqa: E501  (the posts below are data: one post per line reads best)
@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-OUT = Path(__file__).parent / "demo"
-END = datetime(2026, 11, 18, 16, 0, tzinfo=UTC)  # the newest post; the demo's "now" follows it
+from callbrief.services.demo.recordings import END  # the newest post; the demo's "now"
+
+OUT = Path(__file__).resolve().parents[1] / "services" / "demo" / "data"
 TWITTER_EPOCH_MS = 1288834974657
 
 # fmt: off

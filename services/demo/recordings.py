@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from core.progress import Progress
-from core.settings import Brand, Settings
-from monitor.pacing import Deadline, PacedSession
-from monitor.recordings.compose_demo import END
-from monitor.replay import ReplayServer, load_recording
-from monitor.scan import ScanClients, ScanReport, run_scan
-from storage.customers import link_handles
-from storage.db import session_scope
+from callbrief.foundation.progress import Progress
+from callbrief.foundation.settings import Brand, Settings
+from callbrief.monitor.pacing import Deadline, PacedSession
+from callbrief.services.demo.replay import ReplayServer, load_recording
+from callbrief.services.scan import ScanClients, ScanReport, run_scan
+from callbrief.storage.customers import link_handles
+from callbrief.storage.db import session_scope
 
-RECORDINGS = Path(__file__).parent / "recordings" / "demo"
+RECORDINGS = Path(__file__).parent / "data"
+END = datetime(2026, 11, 18, 16, 0, tzinfo=UTC)  # the newest post; the demo's "now" follows it
 FEED_HOST = "https://haber.example"
 # placeholders: the replay server checks nothing, and no real secret ever enters the demo
 DEMO_SECRETS = {"bearer": "demo-bearer-token", "id": "demo-client-id", "secret": "demo-secret"}

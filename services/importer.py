@@ -11,12 +11,12 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy.engine import Engine
 
-from core.errors import ImportFileError
-from core.progress import NullProgress, Progress
-from monitor.records import AuthorRecord, MentionRecord
-from storage.db import session_scope
-from storage.mentions import SaveResult, save_mentions
-from storage.models import utcnow
+from callbrief.foundation.errors import ImportFileError
+from callbrief.foundation.progress import NullProgress, Progress
+from callbrief.foundation.records import AuthorRecord, MentionRecord
+from callbrief.storage.db import session_scope
+from callbrief.storage.mentions import SaveResult, save_mentions
+from callbrief.storage.models import utcnow
 
 CHANNELS = ("x", "reddit", "rss", "email", "phone", "other")
 BATCH = 500

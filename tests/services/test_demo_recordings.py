@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from monitor.demo import RECORDINGS, demo_brands, replay_demo
-from storage.customers import customer_of
-from storage.models import Author, Mention
+from callbrief.services.demo.recordings import RECORDINGS, demo_brands, replay_demo
+from callbrief.storage.customers import customer_of
+from callbrief.storage.models import Author, Mention
 
 
 def test_the_demo_replays_offline_into_a_realistic_week_of_mentions(

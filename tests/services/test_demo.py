@@ -5,7 +5,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
+from callbrief.cli import app
 
 pytestmark = pytest.mark.slow  # loads the real language models
 

@@ -1,4 +1,7 @@
-"""Fixtures for poller tests: a replay server, settings pointing at it, stubbed sleeps."""
+"""Fixtures for poller and scan tests (a pytest plugin, see tests/conftest.py).
+
+A replay server, settings pointing at it, stubbed sleeps.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from core.settings import Brand, Settings
-from monitor.replay import Interaction, ReplayServer
-from monitor.scan import ScanClients
+from callbrief.foundation.settings import Brand, Settings
+from callbrief.services.demo.replay import Interaction, ReplayServer
+from callbrief.services.scan import ScanClients
 
 SECRET = "AAAA-secret-bearer-token-0042"
 

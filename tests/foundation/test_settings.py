@@ -2,8 +2,8 @@
 
 import pytest
 
-from core.errors import ConfigError
-from core.settings import load_settings
+from callbrief.foundation.errors import ConfigError
+from callbrief.foundation.settings import load_settings
 
 
 def write(tmp_path, text):
@@ -74,7 +74,7 @@ def test_project_example_config_is_valid():
 def test_project_example_playbook_extends_the_packaged_one():
     from pathlib import Path
 
-    from briefs.playbook import load_playbook
+    from callbrief.briefs.playbook import load_playbook
 
     s = load_settings(Path(__file__).resolve().parents[2] / "config.yaml", env={})
     book = load_playbook(s.playbook, s.avoid_phrases)

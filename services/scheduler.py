@@ -29,10 +29,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from core.errors import CallbriefError, ConfigError, LockedError
-from core.settings import Settings
-from storage.cases import team_zone
-from storage.models import utcnow
+from callbrief.foundation.errors import CallbriefError, ConfigError, LockedError
+from callbrief.foundation.settings import Settings
+from callbrief.storage.cases import team_zone
+from callbrief.storage.models import utcnow
 
 log = logging.getLogger("callbrief.scheduler")
 SOURCES = ("x", "reddit", "rss")
@@ -238,12 +238,12 @@ def make_jobs(
     email: bool = True,
 ) -> SchedulerJobs:
     """The real jobs: monitor.scan, core.analyze, storage.cases, briefs.brief and the digest."""
-    from briefs.brief import write_briefs
-    from briefs.digest import build_digest, render_digest
-    from briefs.mail import send_digest
-    from core.analyze import analyze_and_open_cases
-    from monitor.scan import run_scan
-    from storage.db import session_scope
+    from callbrief.briefs.brief import write_briefs
+    from callbrief.briefs.digest import build_digest, render_digest
+    from callbrief.briefs.mail import send_digest
+    from callbrief.services.analyze import analyze_and_open_cases
+    from callbrief.services.scan import run_scan
+    from callbrief.storage.db import session_scope
 
     home = settings.home_path
     briefs_dir = out_dir or home / "briefs"

@@ -14,7 +14,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from core.errors import ConfigError
+from callbrief.foundation.errors import ConfigError
 
 LANGUAGES: tuple[Literal["tr", "az", "en"], ...] = ("tr", "az", "en")
 CONFIG_ENV = "CALLBRIEF_CONFIG"

@@ -12,16 +12,22 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from core.errors import AuthError, ConfigError, LockedError, SourceError
-from core.progress import NullProgress, Progress
-from core.settings import Settings
-from monitor.base import Poller, QueryReport, QuerySpec
-from monitor.pacing import Deadline, redact, redacted_logs
-from storage.cursors import acquire_lock, load_cursor, release_lock, renew_lock, save_cursor
-from storage.db import session_scope
-from storage.mentions import save_mentions
-from storage.models import utcnow
-from storage.scans import finish_run, quota_used_this_month, start_run
+from callbrief.foundation.errors import AuthError, ConfigError, LockedError, SourceError
+from callbrief.foundation.progress import NullProgress, Progress
+from callbrief.foundation.settings import Settings
+from callbrief.monitor.base import Poller, QueryReport, QuerySpec
+from callbrief.monitor.pacing import Deadline, redact, redacted_logs
+from callbrief.storage.cursors import (
+    acquire_lock,
+    load_cursor,
+    release_lock,
+    renew_lock,
+    save_cursor,
+)
+from callbrief.storage.db import session_scope
+from callbrief.storage.mentions import save_mentions
+from callbrief.storage.models import utcnow
+from callbrief.storage.scans import finish_run, quota_used_this_month, start_run
 
 SOURCES = ("x", "reddit", "rss")
 LOCK_MARGIN_S = 120.0  # a lock outlives the deadline by this much before others may take it
@@ -130,7 +136,7 @@ def _build_poller(
     now: datetime,
 ) -> Poller:
     if name == "x":
-        from monitor.x import XPoller, make_x_client
+        from callbrief.monitor.x import XPoller, make_x_client
 
         cfg = settings.sources.x
         with session_scope(engine) as session:
@@ -139,12 +145,12 @@ def _build_poller(
         quota_left = max(0, cfg.monthly_read_quota - used)
         return XPoller(cfg, settings.brands, client, deadline, now=now, quota_left=quota_left)
     if name == "reddit":
-        from monitor.reddit import RedditPoller, make_reddit
+        from callbrief.monitor.reddit import RedditPoller, make_reddit
 
         reddit_cfg = settings.sources.reddit
         reddit = clients.reddit or make_reddit(reddit_cfg, deadline)
         return RedditPoller(reddit_cfg, settings.brands, reddit, deadline, now=now)
-    from monitor.rss import RssPoller
+    from callbrief.monitor.rss import RssPoller
 
     return RssPoller(settings.sources.rss, settings.brands, deadline, now=now, session=clients.http)
 

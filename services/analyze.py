@@ -12,13 +12,13 @@ from sqlalchemy import or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from core.progress import NullProgress, Progress
-from core.settings import Settings
-from nlp.types import Analysis, Analyzer, TextContext
-from storage.cases import CaseUpdate, update_cases
-from storage.db import session_scope
-from storage.models import Analysis as AnalysisRow
-from storage.models import Author, Mention, utcnow
+from callbrief.foundation.progress import NullProgress, Progress
+from callbrief.foundation.settings import Settings
+from callbrief.nlp.types import Analysis, Analyzer, TextContext
+from callbrief.storage.cases import CaseUpdate, update_cases
+from callbrief.storage.db import session_scope
+from callbrief.storage.models import Analysis as AnalysisRow
+from callbrief.storage.models import Author, Mention, utcnow
 
 
 @dataclass

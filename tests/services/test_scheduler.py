@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from core.errors import ConfigError, LockedError, SourceError
-from core.scheduler import SchedulerJobs, run_forever, scheduler_lock
+from callbrief.foundation.errors import ConfigError, LockedError, SourceError
+from callbrief.services.scheduler import SchedulerJobs, run_forever, scheduler_lock
 
 UTC = UTC
 START = datetime(2026, 11, 24, 4, 0, tzinfo=UTC)  # Tuesday 07:00 in Istanbul
@@ -143,7 +143,7 @@ class ComplaintAnalyzer:
     version = "fake-1"
 
     def analyze(self, texts, contexts=None):
-        from nlp.types import Analysis, Sentiment
+        from callbrief.nlp.types import Analysis, Sentiment
 
         return [
             Analysis(
@@ -163,8 +163,8 @@ class ComplaintAnalyzer:
 def test_real_jobs_analyse_open_cases_write_briefs_and_the_digest(engine, settings, tmp_path):
     import json
 
-    from core.importer import import_jsonl
-    from core.scheduler import make_jobs
+    from callbrief.services.importer import import_jsonl
+    from callbrief.services.scheduler import make_jobs
 
     row = {
         "id": "42",

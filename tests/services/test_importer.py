@@ -4,8 +4,8 @@ import json
 
 from sqlmodel import Session, func, select
 
-from core.importer import import_jsonl
-from storage.models import Mention
+from callbrief.services.importer import import_jsonl
+from callbrief.storage.models import Mention
 
 GOOD = {
     "id": "1001",

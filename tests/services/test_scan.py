@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import Session, select
 
-from core.errors import ConfigError
-from core.settings import Brand
-from monitor.scan import run_scan
-from storage.models import ScanRun
+from callbrief.foundation.errors import ConfigError
+from callbrief.foundation.settings import Brand
+from callbrief.services.scan import run_scan
+from callbrief.storage.models import ScanRun
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 ATOM = (

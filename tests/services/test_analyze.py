@@ -4,11 +4,11 @@ import json
 
 from sqlmodel import Session, select
 
-from core.analyze import analyze_pending
-from core.importer import import_jsonl
-from nlp.types import Analysis, Sentiment
-from storage.models import Analysis as AnalysisRow
-from storage.models import Mention
+from callbrief.nlp.types import Analysis, Sentiment
+from callbrief.services.analyze import analyze_pending
+from callbrief.services.importer import import_jsonl
+from callbrief.storage.models import Analysis as AnalysisRow
+from callbrief.storage.models import Mention
 
 
 class PickyAnalyzer:
@@ -88,8 +88,8 @@ def test_analysed_mentions_are_not_analysed_again_and_history_is_counted(engine,
 
 
 def test_earlier_posts_on_another_channel_count_once_handles_are_linked(any_engine, tmp_path):
-    from storage.customers import link_handles
-    from storage.db import session_scope
+    from callbrief.storage.customers import link_handles
+    from callbrief.storage.db import session_scope
 
     rows = [
         {

@@ -11,12 +11,12 @@ import yaml
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from core.analyze import AnalyzeReport, analyze_and_open_cases
-from core.progress import NullProgress, Progress
-from core.settings import Settings
-from nlp.types import Analyzer
-from storage.db import open_database, session_scope
-from storage.models import Mention, Outcome
+from callbrief.foundation.progress import NullProgress, Progress
+from callbrief.foundation.settings import Settings
+from callbrief.nlp.types import Analyzer
+from callbrief.services.analyze import AnalyzeReport, analyze_and_open_cases
+from callbrief.storage.db import open_database, session_scope
+from callbrief.storage.models import Mention, Outcome
 
 
 @dataclass
@@ -48,7 +48,7 @@ DEMO_SETTINGS = Path(__file__).with_name("demo_settings.yaml")
 
 def demo_settings(settings: Settings, out_dir: Path) -> Settings:
     """The user's settings with the demo's brands, offers and its own database in `out_dir`."""
-    from monitor.demo import demo_brands
+    from callbrief.services.demo.recordings import demo_brands
 
     extra = yaml.safe_load(DEMO_SETTINGS.read_text(encoding="utf-8"))
     demo = settings.model_copy(deep=True)
@@ -64,7 +64,7 @@ def demo_settings(settings: Settings, out_dir: Path) -> Settings:
 
 def replay_agent_log(session: Session, settings: Settings, log: list[dict]) -> int:
     """Apply the demo's recorded agent actions (assign, then the call's outcome) to its cases."""
-    from storage.cases import assign, record_outcome
+    from callbrief.storage.cases import assign, record_outcome
 
     done = 0
     for entry in log:
@@ -112,9 +112,9 @@ def run_demo(
     progress: Progress | None = None,
 ) -> DemoReport:
     """Replay the recordings, analyse, open cases, write briefs and the digest into `out_dir`."""
-    from briefs.brief import write_briefs
-    from briefs.digest import build_digest, render_digest
-    from monitor.demo import replay_demo
+    from callbrief.briefs.brief import write_briefs
+    from callbrief.briefs.digest import build_digest, render_digest
+    from callbrief.services.demo.recordings import replay_demo
 
     progress = progress or NullProgress()
     out_dir = out_dir.expanduser()
