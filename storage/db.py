@@ -68,7 +68,7 @@ def alembic_config(engine: Engine) -> Config:
 def migrate(engine: Engine) -> None:
     """Upgrade the schema to the newest revision; safe to call on every start."""
     try:
-        command.upgrade(alembic_config(engine), "head")
+        command.upgrade(alembic_config(engine), "heads")
     except OperationalError as exc:
         raise StorageError(
             f"Cannot open or migrate the database at "
