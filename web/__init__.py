@@ -1,0 +1,1 @@
+"""The web workspace: agents work the queue and read briefs, managers read the digest."""
