@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from callbrief.briefs.dossier import Labeler, aware, build_dossier, taxonomy_labeler
+from callbrief.briefs.dossier import Labeler, build_dossier, taxonomy_labeler
+from callbrief.foundation.policy import aware
 from callbrief.briefs.playbook import Playbook, load_playbook
 from callbrief.briefs.render import FORMATS, render_dossier
 from callbrief.briefs.templating import read_template

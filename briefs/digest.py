@@ -17,9 +17,10 @@ from sqlmodel import Session
 from callbrief.briefs.charts import line_chart, stacked_bars
 from callbrief.briefs.templating import TEMPLATES, read_template
 from callbrief.foundation.errors import ConfigError, RenderError
+from callbrief.foundation.policy import team_zone
 from callbrief.foundation.settings import Settings
 from callbrief.storage import stats
-from callbrief.storage.cases import QueueRow, queue, team_zone
+from callbrief.storage.cases import QueueRow, queue
 from callbrief.storage.models import utcnow
 
 TREND_DAYS = 7

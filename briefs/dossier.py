@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from callbrief.briefs.links import expansions, href, segments
 from callbrief.briefs.playbook import Playbook, avoid_phrases, choose_objections
+from callbrief.foundation import policy
+from callbrief.foundation.policy import add_working_hours, aware, team_zone
 from callbrief.foundation.settings import LANGUAGES, Settings
 from callbrief.storage.dossier import CaseRows
 from callbrief.storage.models import Analysis, Author, Mention, Outcome
@@ -38,26 +39,11 @@ def taxonomy_labeler(settings: Settings) -> Labeler:
     return load_taxonomy(settings.taxonomy).label
 
 
-def aware(value: datetime | None) -> datetime | None:
-    """`value` as aware UTC (SQLite hands some datetimes back naive)."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
-def zone(settings: Settings) -> ZoneInfo | timezone:
-    """The team's time zone, or UTC when this machine has no time zone data for it."""
-    try:
-        return ZoneInfo(settings.cases.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
-
-
 class Clock:
     """Formats times for one team: local wall time, and minutes since or until."""
 
     def __init__(self, settings: Settings, now: datetime) -> None:
-        self.tz = zone(settings)
+        self.tz = team_zone(settings.cases)
         self.now = aware(now) or now
 
     def at(self, value: datetime | None) -> str | None:
@@ -217,16 +203,16 @@ def build_dossier(
 
     priority = rows.case.priority if rows.case else max((a.priority for a in analyses), default=0.0)
     opened = aware(rows.case.opened_at) if rows.case else aware(rows.mentions[0].created_at)
+    # a post without a case yet gets the due time its case would get: working hours, one clock
     due = (
         aware(rows.case.due_at)
         if rows.case and rows.case.due_at
-        else (opened + timedelta(hours=settings.cases.sla_first_callback_hours) if opened else None)
+        else add_working_hours(opened, settings.cases.sla_first_callback_hours, settings.cases)
     )
     first_contact = aware(rows.case.first_contact_at) if rows.case else None
-    if first_contact is not None:
-        sla_state = "met" if due is None or first_contact <= due else "breached"
-    else:
-        sla_state = "overdue" if due is not None and clock.now > due else "due"
+    sla_state = policy.sla_state(
+        due, first_contact, rows.case.status if rows.case else "open", clock.now
+    )
     sla_minutes = int(abs((clock.now - due).total_seconds()) // 60) if due else None
 
     focus_post = rows.focus

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+# every channel a mention can come from: the pollers' and the importer's, one list
+CHANNELS = ("x", "reddit", "rss", "email", "phone", "other")
+
 
 @dataclass
 class AuthorRecord:

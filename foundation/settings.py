@@ -14,12 +14,14 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from callbrief.foundation import policy
 from callbrief.foundation.errors import ConfigError
 
 LANGUAGES: tuple[Literal["tr", "az", "en"], ...] = ("tr", "az", "en")
 CONFIG_ENV = "CALLBRIEF_CONFIG"
 DB_ENV = "CALLBRIEF_DB"
 HOME_ENV = "CALLBRIEF_HOME"
+BROKER_ENV = "CALLBRIEF_BROKER"
 
 
 class _Model(BaseModel):
@@ -118,6 +120,28 @@ class CasesSettings(_Model):
     working_days: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4])  # Mon=0
     timezone: str = "Europe/Istanbul"
 
+    # validated once here, so the case policy's calendar can trust them
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if problem := policy.zone_problem(value):
+            raise ValueError(problem)
+        return value
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours(cls, value: tuple[int, int]) -> tuple[int, int]:
+        if problem := policy.hours_problem(value):
+            raise ValueError(problem)
+        return value
+
+    @field_validator("working_days")
+    @classmethod
+    def _days(cls, value: list[int]) -> list[int]:
+        if problem := policy.days_problem(value):
+            raise ValueError(problem)
+        return value
+
 
 class SmtpSettings(_Model):
     host: str = "localhost"
@@ -136,6 +160,20 @@ class DigestSettings(_Model):
     language: Literal["tr", "az", "en"] = "en"
     spike_factor: float = Field(default=2.0, gt=1)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+
+
+class WorkersSettings(_Model):
+    """Celery workers: the broker, delivery and retry limits (see docs/workers.md)."""
+
+    broker_url: str | None = None  # redis://host:6379/0 or amqp://user@host:5672//
+    # Redis only: an unacknowledged task goes back to the queue after this long (a lost worker)
+    visibility_timeout_s: int = Field(default=3600, ge=1)
+    max_retries: int = Field(default=5, ge=0)
+    retry_backoff_max_s: int = Field(default=600, ge=1)
+    max_deliveries: int = Field(default=3, ge=1)  # a task that kills its worker this often is dead
+    briefs_dir: str | None = None  # None: <home>/briefs
+    # "package.module:function" returning an Analyzer; None: the real pipeline. Tests use this.
+    analyzer_factory: str | None = None
 
 
 class Settings(_Model):
@@ -158,6 +196,7 @@ class Settings(_Model):
     offers: dict[str, dict[str, OfferLimit]] = Field(default_factory=dict)  # brand -> category
     cases: CasesSettings = Field(default_factory=CasesSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
+    workers: WorkersSettings = Field(default_factory=WorkersSettings)
     _source: str = PrivateAttr(default="built-in defaults")
 
     @property
@@ -281,6 +320,8 @@ def load_settings(
     # environment: database and secrets (never from the file)
     if env.get(DB_ENV):
         settings.database = env[DB_ENV]
+    if env.get(BROKER_ENV):
+        settings.workers.broker_url = env[BROKER_ENV]
     if database:
         settings.database = database
     if env.get(HOME_ENV) and not settings.home:

@@ -5,20 +5,20 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy.engine import Engine
 
 from callbrief.foundation.errors import ImportFileError
+from callbrief.foundation.policy import aware
 from callbrief.foundation.progress import NullProgress, Progress
-from callbrief.foundation.records import AuthorRecord, MentionRecord
+from callbrief.foundation.records import CHANNELS, AuthorRecord, MentionRecord
 from callbrief.storage.db import session_scope
 from callbrief.storage.mentions import SaveResult, save_mentions
 from callbrief.storage.models import utcnow
 
-CHANNELS = ("x", "reddit", "rss", "email", "phone", "other")
 BATCH = 500
 
 
@@ -57,7 +57,7 @@ class ImportRow(BaseModel):
     @field_validator("created_at")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware(value)
 
     def to_record(self, source: str) -> MentionRecord:
         return MentionRecord(

@@ -30,8 +30,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from callbrief.foundation.errors import CallbriefError, ConfigError, LockedError
+from callbrief.foundation.policy import team_zone
 from callbrief.foundation.settings import Settings
-from callbrief.storage.cases import team_zone
 from callbrief.storage.models import utcnow
 
 log = logging.getLogger("callbrief.scheduler")

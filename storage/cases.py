@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from typing import overload
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlmodel import Session, col
 
+from callbrief.foundation import policy
 from callbrief.foundation.errors import ConfigError, NotFoundError
-from callbrief.foundation.settings import CasesSettings, Settings
+from callbrief.foundation.policy import (
+    ACTIVE,
+    CLOSED,
+    RESULTS,
+    STATUS_GROUPS,
+    add_working_hours,
+    aware,
+)
+from callbrief.foundation.settings import Settings
 from callbrief.storage.models import Analysis, Author, Case, Mention, Outcome, utcnow
 
-RESULTS = ("reached", "unreachable", "resolved", "escalated", "follow_up")
-ACTIVE = ("open", "assigned", "reached", "unreachable", "follow_up")
-CLOSED = ("resolved", "escalated")
-STATUS_GROUPS = {"active": ACTIVE, "closed": CLOSED, "all": ACTIVE + CLOSED}
 UNKNOWN_CATEGORIES = (None, "", "unknown")
-SLA_STATES = ("due", "overdue", "breached", "met")
 
 
 @dataclass
@@ -68,84 +70,14 @@ class QueueRow:
         return self.sla == "overdue"
 
 
-@overload
-def _aware(value: datetime) -> datetime: ...
-@overload
-def _aware(value: None) -> None: ...
-@overload
-def _aware(value: datetime | None) -> datetime | None: ...
-def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
-def team_zone(cases: CasesSettings) -> ZoneInfo:
-    """The team's time zone, or a ConfigError naming the bad key."""
-    try:
-        return ZoneInfo(cases.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(
-            f"cases.timezone {cases.timezone!r} is not a known time zone. "
-            "Use an IANA name such as Europe/Istanbul or Asia/Baku."
-        ) from None
-
-
-def _check_hours(cases: CasesSettings) -> tuple[int, int]:
-    start, end = cases.working_hours
-    if not 0 <= start < end <= 24:
-        raise ConfigError(
-            f"cases.working_hours {list(cases.working_hours)} must be [start, end] with "
-            "0 <= start < end <= 24, e.g. [9, 18]."
-        )
-    if not cases.working_days or any(d not in range(7) for d in cases.working_days):
-        raise ConfigError(
-            f"cases.working_days {cases.working_days} must list weekdays 0-6 (Monday is 0), "
-            "e.g. [0, 1, 2, 3, 4]."
-        )
-    return start, end
-
-
-def add_working_hours(start: datetime, hours: float, cases: CasesSettings) -> datetime:
-    """The UTC moment `hours` working hours after `start`, in the configured working week."""
-    zone = team_zone(cases)
-    open_h, close_h = _check_hours(cases)
-    remaining = timedelta(hours=hours)
-    cursor = _aware(start).astimezone(UTC)
-    day = cursor.astimezone(zone).date()
-    # arithmetic in UTC, day edges in local time: a DST change shortens or lengthens that day
-    for _ in range(3660):
-        if day.weekday() in cases.working_days:
-            midnight = datetime.combine(day, time(0), zone)
-            day_open = (midnight + timedelta(hours=open_h)).astimezone(UTC)
-            day_close = (midnight + timedelta(hours=close_h)).astimezone(UTC)
-            begin = max(cursor, day_open)
-            if begin < day_close:
-                if remaining <= day_close - begin:
-                    return begin + remaining
-                remaining -= day_close - begin
-        day += timedelta(days=1)
-        cursor = datetime.combine(day, time(0), zone).astimezone(UTC)
-    raise ConfigError("No working time found within ten years; check cases.working_days.")
-
-
 def local_moment(day: date, settings: Settings) -> datetime:
     """The start of working hours on `day` in the team's time zone, as aware UTC."""
-    zone = team_zone(settings.cases)
-    open_h, _ = _check_hours(settings.cases)
-    return (datetime.combine(day, time(0), zone) + timedelta(hours=open_h)).astimezone(UTC)
+    return policy.working_day_start(day, settings.cases)
 
 
 def sla_state(case: Case, now: datetime, settings: Settings) -> str:
     """Where a case stands against the first-callback SLA: due, overdue, breached or met."""
-    due = _aware(case.due_at)
-    contact = _aware(case.first_contact_at)
-    if contact is not None:
-        return "met" if due is None or contact <= due else "breached"
-    if due is None or now <= due:
-        return "due"
-    # a case closed without any callback (e.g. merged away by hand) missed its SLA for good
-    return "breached" if case.status in CLOSED else "overdue"
+    return policy.sla_state(case.due_at, case.first_contact_at, case.status, now)
 
 
 def _person_filter(author_id: int, customer_id: int | None) -> ColumnElement[bool]:
@@ -194,7 +126,7 @@ def update_cases(
     result = CaseUpdate()
     if not rows:
         return result
-    earliest = min(_aware(r.created_at) for r in rows)
+    earliest = min(aware(r.created_at) for r in rows)
     candidates = list(
         session.execute(
             select(Case).where(
@@ -203,7 +135,7 @@ def update_cases(
         ).scalars()
     )
     for row in rows:
-        created = _aware(row.created_at)
+        created = aware(row.created_at)
         assert created is not None
         case = _matching_case(candidates, row, created, window)
         if case is None:
@@ -227,7 +159,7 @@ def update_cases(
             result.opened += 1
         else:
             case.priority = max(case.priority, row.priority)
-            case.last_mention_at = max(_aware(case.last_mention_at), created)
+            case.last_mention_at = max(aware(case.last_mention_at), created)
             if case.category in UNKNOWN_CATEGORIES and row.category not in UNKNOWN_CATEGORIES:
                 case.category = row.category
             if case.customer_id is None and row.customer_id is not None:
@@ -252,12 +184,12 @@ def _matching_case(candidates, row, created: datetime, window: timedelta) -> Cas
             continue
         if not _compatible(case.category, row.category):
             continue
-        opened, last = _aware(case.opened_at), _aware(case.last_mention_at)
+        opened, last = aware(case.opened_at), aware(case.last_mention_at)
         if not (opened - window <= created <= last + window):
             continue
         # prefer the case about exactly this category, then the most recently active one
-        key = (case.category == row.category, _aware(case.last_mention_at))
-        if best is None or key > (best.category == row.category, _aware(best.last_mention_at)):
+        key = (case.category == row.category, aware(case.last_mention_at))
+        if best is None or key > (best.category == row.category, aware(best.last_mention_at)):
             best = case
     return best
 
@@ -335,7 +267,7 @@ def _follow_up_moment(
 ) -> datetime | None:
     if value is None:
         return None
-    moment = _aware(value) if isinstance(value, datetime) else local_moment(value, settings)
+    moment = aware(value) if isinstance(value, datetime) else local_moment(value, settings)
     assert moment is not None
     if moment < now:
         raise ConfigError(
@@ -375,7 +307,7 @@ def _posted_again(session: Session, case: Case) -> PostedAgain | None:
     last = session.execute(base.order_by(col(Mention.created_at).desc()).limit(1)).one()
     return PostedAgain(
         count=count,
-        last_at=_aware(last.created_at),
+        last_at=aware(last.created_at),
         sentiment=last.sentiment_label,
         text=last.text,
     )
@@ -436,7 +368,7 @@ def queue(
         state = sla_state(case, now, settings)
         if overdue and state != "overdue":
             continue
-        due = _aware(case.due_at)
+        due = aware(case.due_at)
         rows.append(
             QueueRow(
                 case_id=case.id,
@@ -450,10 +382,10 @@ def queue(
                 handle=author.handle,
                 followers=author.followers,
                 mentions=counts.get(case.id, 0),
-                opened_at=_aware(case.opened_at),
+                opened_at=aware(case.opened_at),
                 due_at=due,
-                next_action_at=_aware(case.follow_up_at) or due,
-                last_mention_at=_aware(case.last_mention_at),
+                next_action_at=aware(case.follow_up_at) or due,
+                last_mention_at=aware(case.last_mention_at),
                 latest_text=latest.get(case.id, ""),
                 posted_again=None,
             )

@@ -11,9 +11,12 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from callbrief.foundation.errors import ConfigError, ImportFileError
+from callbrief.foundation.records import CHANNELS as MENTION_CHANNELS
 from callbrief.storage.models import Author, Case, Customer, utcnow
 
-CHANNELS = ("x", "reddit", "rss", "import")
+# a CRM row's phone and e-mail are ways to reach the person, not handles on a channel
+CHANNELS = tuple(c for c in MENTION_CHANNELS if c not in ("email", "phone"))
+
 CHANNEL_ALIASES = {
     "twitter": "x",
     "x_handle": "x",

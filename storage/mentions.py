@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC
 from typing import Any
 
 from sqlalchemy import Insert, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
+from callbrief.foundation.policy import aware
 from callbrief.foundation.records import AuthorRecord, MentionRecord
 from callbrief.storage.models import Author, Mention, table_of, utcnow
 
@@ -28,12 +28,6 @@ class SaveResult:
         self.duplicates += other.duplicates
         self.new_ids.extend(other.new_ids)
         return self
-
-
-def _aware(value):  # type: ignore[no-untyped-def]
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 def _insert_ignoring_conflict(
@@ -74,7 +68,7 @@ def upsert_author(session: Session, record: AuthorRecord) -> Author:
         if value is not None:
             setattr(author, name, value)
     if record.account_created_at is not None:
-        author.account_created_at = _aware(record.account_created_at)
+        author.account_created_at = aware(record.account_created_at)
     author.updated_at = utcnow()
     session.flush()
     return author
@@ -102,7 +96,7 @@ def save_mentions(session: Session, records: Iterable[MentionRecord]) -> SaveRes
             author_id=author.id,
             text=record.text,
             lang=record.lang,
-            created_at=_aware(record.created_at),
+            created_at=aware(record.created_at),
             url=record.url,
             in_reply_to=record.in_reply_to,
             conversation_id=record.conversation_id,
@@ -114,7 +108,7 @@ def save_mentions(session: Session, records: Iterable[MentionRecord]) -> SaveRes
             content_hash=content_hash,
             source=record.source,
             query=record.query,
-            fetched_at=_aware(record.fetched_at) or utcnow(),
+            fetched_at=aware(record.fetched_at) or utcnow(),
             raw=record.raw,
         )
         new_id = _insert_ignoring_conflict(

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, or_, select, type_coerce
 from sqlmodel import Session, col
 
-from callbrief.storage.cases import ACTIVE, CLOSED
+from callbrief.foundation.policy import ACTIVE, CLOSED
 from callbrief.storage.models import Analysis, Author, Case, Mention, Outcome, ScanRun, table_of
 
 _M = table_of(Mention).c
