@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from statistics import mean
@@ -17,11 +17,13 @@ from sqlmodel import Session
 from callbrief.briefs.charts import line_chart, stacked_bars
 from callbrief.briefs.templating import TEMPLATES, read_template
 from callbrief.foundation.errors import ConfigError, RenderError
-from callbrief.foundation.policy import team_zone
+from callbrief.foundation.policy import aware, team_zone
+from callbrief.foundation.records import Gap
 from callbrief.foundation.settings import Settings
 from callbrief.storage import stats
 from callbrief.storage.cases import QueueRow, queue
 from callbrief.storage.models import utcnow
+from callbrief.storage.scans import query_reports
 
 TREND_DAYS = 7
 TRAILING_DAYS = 14  # the "usual volume" a spike is measured against
@@ -200,10 +202,28 @@ def _spikes(
     return sorted(spikes, key=lambda s: (-s.ratio, -s.count, s.brand, s.category or ""))
 
 
+def _local(stamp: str | None, zone: tzinfo) -> str | None:
+    if not stamp:
+        return None
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    return aware(moment).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def _gap_line(query: str, gap: Gap, zone: tzinfo) -> str:
+    """One uncovered range, in the team's time: "search kargola: 09:10 to 12:00 (why)"."""
+    start, end = _local(gap.start, zone), _local(gap.end, zone)
+    span = " to ".join(part or "?" for part in (start, end))
+    return f"{query}: {span} ({gap.why})"
+
+
 def _coverage(
     session: Session, settings: Settings, start: datetime, end: datetime, now: datetime
 ) -> Coverage:
     per_source: dict[str, SourceCoverage] = {}
+    zone = team_zone(settings.cases)
     for run in stats.scan_runs(session, start, end):
         cov = per_source.setdefault(run.source, SourceCoverage(run.source))
         cov.runs += 1
@@ -214,10 +234,8 @@ def _coverage(
         cov.quota_used += run.quota_used
         if run.error and run.error not in cov.messages:
             cov.messages.append(run.error)
-        for q in run.queries or []:
-            if q.get("gap"):
-                gap = q["gap"] if isinstance(q["gap"], str) else ""
-                cov.gaps.append(f"{q.get('query', '?')}: {gap or 'window not fully covered'}")
+        for report in query_reports(run):
+            cov.gaps += [_gap_line(report.query, gap, zone) for gap in report.gaps]
     last = stats.last_success(session)
     dead = []
     for name in SOURCES:

@@ -54,8 +54,7 @@ def hours_problem(working_hours: tuple[int, int]) -> str | None:
     start, end = working_hours
     if not 0 <= start < end <= 24:
         return (
-            f"{list(working_hours)} must be [start, end] with 0 <= start < end <= 24, "
-            "e.g. [9, 18]."
+            f"{list(working_hours)} must be [start, end] with 0 <= start < end <= 24, e.g. [9, 18]."
         )
     return None
 

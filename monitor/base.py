@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -37,24 +37,6 @@ class Page:
     state: dict[str, Any]
     reads: int = 0  # items that count against the monthly quota
     window_start: datetime | None = None  # the oldest time this page's walk covers
-
-
-@dataclass
-class QueryReport:
-    """What one query covered in one scan; stored in ScanRun.queries."""
-
-    query: str
-    window_start: str | None = None
-    window_end: str | None = None
-    pages: int = 0
-    new: int = 0
-    duplicates: int = 0
-    skipped: int = 0
-    gaps: list[dict[str, Any]] = field(default_factory=list)
-    error: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
 
 
 class Poller(Protocol):

@@ -14,8 +14,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from callbrief.foundation.errors import AuthError, ConfigError, LockedError, SourceError
 from callbrief.foundation.progress import NullProgress, Progress
+from callbrief.foundation.records import Gap, QueryReport
 from callbrief.foundation.settings import Settings
-from callbrief.monitor.base import Poller, QueryReport, QuerySpec
+from callbrief.monitor.base import Poller, QuerySpec
 from callbrief.monitor.pacing import Deadline, redact, redacted_logs
 from callbrief.storage.cursors import (
     acquire_lock,
@@ -264,9 +265,10 @@ def _scan_query(
     if report.error:
         row.errors += 1
     report.gaps = _gaps(state)
-    for gap in getattr(poller, "expired", {}).pop(query.key, []):
+    for expired in _gaps({"gaps": getattr(poller, "expired", {}).pop(query.key, [])}):
         # older than the platform lets a search reach: reported once, then given up
-        report.gaps.append({**_gaps({"gaps": [gap]})[0], "why": "lost: too old to fetch"})
+        expired.why = "lost: too old to fetch"
+        report.gaps.append(expired)
     row.pages += report.pages
     row.new += report.new
     row.duplicates += report.duplicates
@@ -274,13 +276,15 @@ def _scan_query(
     return report
 
 
-def _gaps(state: dict[str, Any]) -> list[dict[str, Any]]:
+def _gaps(state: dict[str, Any]) -> list[Gap]:
     """The cursor's unfinished ranges as times, for the scan record and the digest."""
-    gaps = []
-    for gap in state.get("gaps", []):
-        start = gap.get("since_at") or gap.get("start_time") or gap.get("floor_at")
-        gaps.append({"from": start, "to": gap.get("until_at")})
-    return gaps
+    return [
+        Gap(
+            start=gap.get("since_at") or gap.get("start_time") or gap.get("floor_at"),
+            end=gap.get("until_at"),
+        )
+        for gap in state.get("gaps", [])
+    ]
 
 
 def _status(row: ScanRow) -> str:

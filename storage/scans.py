@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from callbrief.foundation.records import QueryReport
 from callbrief.storage.db import session_scope
 from callbrief.storage.models import ScanRun, utcnow
 
@@ -65,34 +66,6 @@ def runs_since(session: Session, since: datetime, source: str | None = None) -> 
     return list(session.exec(stmt.order_by(col(ScanRun.started_at), col(ScanRun.id))))
 
 
-def coverage_gaps(session: Session, since: datetime) -> list[dict[str, Any]]:
-    """Every gap or error scans since `since` reported: source, query, from, to, why.
-
-    The digest shows these so a manager knows what the numbers do not cover.
-    """
-    gaps = []
-    for run in runs_since(session, since):
-        if run.status == "failed" and not run.queries:
-            gaps.append(dict(source=run.source, query=None, start=None, end=None, why=run.error))
-        for query in run.queries or []:
-            for gap in query.get("gaps") or []:
-                gaps.append(
-                    dict(
-                        source=run.source,
-                        query=query.get("query"),
-                        start=gap.get("from"),
-                        end=gap.get("to"),
-                        why=query.get("error") or gap.get("why") or "not finished in this scan",
-                    )
-                )
-            if query.get("error") and not query.get("gaps"):
-                gaps.append(
-                    dict(
-                        source=run.source,
-                        query=query.get("query"),
-                        start=query.get("window_start"),
-                        end=None,
-                        why=query["error"],
-                    )
-                )
-    return gaps
+def query_reports(run: ScanRun) -> list[QueryReport]:
+    """The per-query reports a scan run stored, read back through the one schema."""
+    return [QueryReport.from_json(q) for q in run.queries or [] if isinstance(q, dict)]

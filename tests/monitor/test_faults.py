@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from callbrief.services.scan import run_scan
 from callbrief.storage.models import Cursor, Mention, ScanRun
+from callbrief.storage.scans import query_reports
 from tests.monitor.xpages import mentions, page, search, tweet, user_lookup
 from tests.replay_fixtures import SECRET
 
@@ -84,8 +85,8 @@ def test_a_rate_limit_past_the_deadline_stops_records_the_gap_and_the_next_scan_
     assert cursor.position == "505" and cursor.state["gaps"][0]["until_id"] == "504"
     with Session(any_engine) as session:
         run = session.exec(select(ScanRun)).one()
-    gap = run.queries[0]["gaps"][0]
-    assert gap["to"] == "2025-03-10T09:00:00.000Z" and gap["from"] is not None
+    gap = query_reports(run)[0].gaps[0]
+    assert gap.end == "2025-03-10T09:00:00.000Z" and gap.start is not None
 
     second = run_scan(settings, any_engine, clients=clients, now=NOW)
     assert not second.failed and ids(any_engine) == ["502", "503", "504", "505"]
