@@ -2,40 +2,63 @@
 
 from __future__ import annotations
 
+import re
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from callbrief.foundation.progress import NullProgress, Progress
 from callbrief.foundation.settings import Settings
 from callbrief.nlp.types import Analysis, Analyzer, TextContext
 from callbrief.storage.cases import CaseUpdate, update_cases
+from callbrief.storage.claims import (
+    claim_mentions,
+    lock_case_updates,
+    release_claims,
+    worker_name,
+)
 from callbrief.storage.db import session_scope
 from callbrief.storage.models import Analysis as AnalysisRow
 from callbrief.storage.models import Author, Mention, utcnow
+
+# The models read at most this much of a post: a 5 MB paste would otherwise hold a batch for
+# minutes. The whole post is still stored, quoted in the brief and searched by the digest.
+ANALYSIS_WINDOW = 4000
+# A batch whose texts fail together is retried one text at a time; past this many seconds the
+# retry stops and leaves the rest for the next batch, so one bad batch cannot stall the queue.
+BATCH_TIME_BUDGET_S = 60.0
+SENTENCE_END = re.compile(r"[.!?…\n][\"')\]»”]*\s")
 
 
 @dataclass
 class AnalyzeReport:
     analysed: int = 0
     failed: int = 0
+    deferred: int = 0  # left for the next batch by the time budget
+
+    def __iadd__(self, other: AnalyzeReport) -> AnalyzeReport:
+        self.analysed += other.analysed
+        self.failed += other.failed
+        self.deferred += other.deferred
+        return self
 
 
-def _pending_ids(session: Session) -> list[int]:
-    stmt = (
-        select(col(Mention.id))
-        .outerjoin(AnalysisRow, col(AnalysisRow.mention_id) == Mention.id)
-        .where(col(AnalysisRow.id).is_(None))
-        .order_by(col(Mention.created_at), col(Mention.id))
-    )
-    # the ids of stored rows, never None (`id` is Optional only before the first flush)
-    return cast(list[int], list(session.exec(stmt).all()))
+def analysis_window(text: str, limit: int = ANALYSIS_WINDOW) -> str:
+    """The start of `text` the models read: up to `limit` characters, cut at a sentence end."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    ends = [m.end() for m in SENTENCE_END.finditer(head)]
+    # a sentence end in the last half keeps whole sentences; else cut at a space, else anywhere
+    cut = ends[-1] if ends and ends[-1] > limit // 2 else head.rfind(" ") + 1 or limit
+    return head[: cut if cut > limit // 2 else limit].rstrip()
 
 
 def _person(author: Author) -> tuple[str, int | None]:
@@ -79,14 +102,26 @@ def _contexts(
 
 
 def analyze_safely(
-    analyzer: Analyzer, texts: Sequence[str], contexts: Sequence[TextContext]
+    analyzer: Analyzer,
+    texts: Sequence[str],
+    contexts: Sequence[TextContext],
+    *,
+    time_budget_s: float | None = None,
 ) -> list[Analysis]:
-    """Analyse a batch; if the batch fails, retry one by one so one bad text fails alone."""
+    """Analyse a batch; if the batch fails, retry one by one so one bad text fails alone.
+
+    With a time budget, the one-by-one retry stops once the budget is spent (after at least one
+    text): the result is then shorter than `texts`, and the caller leaves the rest for later.
+    """
+    started = time.monotonic()
     try:
         return analyzer.analyze(texts, contexts)
     except Exception:  # noqa: BLE001 - any model failure is isolated below, never fatal
-        results = []
+        results: list[Analysis] = []
         for text, context in zip(texts, contexts, strict=True):
+            spent = time.monotonic() - started
+            if results and time_budget_s is not None and spent > time_budget_s:
+                break
             try:
                 results.extend(analyzer.analyze([text], [context]))
             except Exception as exc:  # noqa: BLE001
@@ -120,7 +155,51 @@ def store_analysis(session: Session, mention_id: int, result: Analysis) -> None:
     row.priority = float(result.priority)
     row.error = result.error
     row.created_at = utcnow()
-    session.add(row)
+    # a savepoint: if a worker whose lease went stale stored this mention meanwhile, its row stays
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        pass
+
+
+def analyze_mentions(
+    engine: Engine,
+    analyzer: Analyzer,
+    mention_ids: Sequence[int],
+    *,
+    now: datetime | None = None,
+    time_budget_s: float = BATCH_TIME_BUDGET_S,
+) -> AnalyzeReport:
+    """Analyse exactly these mentions (a worker's claimed batch) in one transaction.
+
+    The whole post is stored and quoted; the models see a bounded window of it (`analysis_window`).
+    The leases of the analysed mentions are released in the same commit. Mentions the batch's time
+    budget left over are counted as `deferred` and stay unanalysed for the next claim.
+    """
+    report = AnalyzeReport()
+    if not mention_ids:
+        return report
+    now = now or utcnow()
+    with session_scope(engine) as session:
+        rows = session.exec(
+            select(Mention, Author)
+            .join(Author, col(Author.id) == Mention.author_id)
+            .where(col(Mention.id).in_(list(mention_ids)))
+            .order_by(col(Mention.created_at), col(Mention.id))
+        ).all()
+        texts = [analysis_window(_text_for(mention)) for mention, _ in rows]
+        results = analyze_safely(
+            analyzer, texts, _contexts(session, rows, now), time_budget_s=time_budget_s
+        )
+        for (mention, _), result in zip(rows, results, strict=False):
+            store_analysis(session, mention.id, result)  # type: ignore[arg-type]
+            report.failed += result.error is not None
+            report.analysed += result.error is None
+        report.deferred += len(rows) - len(results)
+        # deferred ones too: their lease goes back to the pool, first in line for the next claim
+        release_claims(session, mention_ids)
+    return report
 
 
 def analyze_pending(
@@ -130,30 +209,29 @@ def analyze_pending(
     progress: Progress | None = None,
     batch_size: int = 64,
     now: datetime | None = None,
+    worker: str | None = None,
 ) -> AnalyzeReport:
-    """Analyse every stored mention without an analysis; each batch commits on its own."""
+    """Analyse every stored mention without an analysis, claiming a batch at a time.
+
+    Any number of processes may run this at once: each batch is leased to one of them
+    (`storage.claims`), so every mention is analysed once.
+    """
     progress = progress or NullProgress()
     now = now or utcnow()
+    worker = worker or worker_name()
     report = AnalyzeReport()
     with Session(engine) as session:
-        ids = _pending_ids(session)
-    progress.start("analyze", total=len(ids))
-    for start in range(0, len(ids), batch_size):
-        chunk = ids[start : start + batch_size]
-        with session_scope(engine) as session:
-            rows = session.exec(
-                select(Mention, Author)
-                .join(Author, col(Author.id) == Mention.author_id)
-                .where(col(Mention.id).in_(chunk))
-                .order_by(col(Mention.created_at), col(Mention.id))
-            ).all()
-            texts = [_text_for(mention) for mention, _ in rows]
-            results = analyze_safely(analyzer, texts, _contexts(session, rows, now))
-            for (mention, _), result in zip(rows, results, strict=True):
-                store_analysis(session, mention.id, result)  # type: ignore[arg-type]
-                report.failed += result.error is not None
-                report.analysed += result.error is None
-        progress.advance("analyze", len(chunk))
+        pending = session.exec(
+            select(func.count(col(Mention.id)))
+            .outerjoin(AnalysisRow, col(AnalysisRow.mention_id) == Mention.id)
+            .where(col(AnalysisRow.id).is_(None))
+        ).one()
+    progress.start("analyze", total=pending)
+    # every batch analyses at least one of its mentions, so this loop always ends
+    while ids := claim_mentions(engine, worker, batch_size):
+        batch = analyze_mentions(engine, analyzer, ids, now=now)
+        report += batch
+        progress.advance("analyze", batch.analysed + batch.failed)
     progress.done("analyze", f"{report.analysed} analysed, {report.failed} failed")
     return report
 
@@ -178,5 +256,7 @@ def analyze_and_open_cases(
         engine, analyzer, progress=progress, batch_size=settings.nlp.batch_size, now=now
     )
     with session_scope(engine) as session:
+        # first in the transaction: a second process waits here, then sees this one's cases
+        lock_case_updates(session)
         cases = update_cases(session, settings, now=now)
     return report, cases
