@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from callbrief.console import tables
 from callbrief.foundation.errors import CallbriefError, ConfigError
 from callbrief.foundation.settings import Settings, default_home, load_settings
 
@@ -44,6 +45,11 @@ class AppState:
         self.settings = settings
         self._engine = None
         self._analyzer = None
+
+    def close(self) -> None:
+        """Return the database connections when the command ends (tests run many in one process)."""
+        if self._engine is not None:
+            self._engine.dispose()
 
     @property
     def engine(self):  # type: ignore[no-untyped-def]
@@ -105,6 +111,7 @@ def main_options(
         err.print(f"[bold red]Error:[/] {exc}")
         raise typer.Exit(exc.exit_code) from None
     ctx.obj = AppState(settings)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def progress_bar():  # type: ignore[no-untyped-def]
@@ -165,21 +172,7 @@ def scan(
     st = state(ctx)
     with progress_bar() as bar:
         report = run_scan(st.settings, st.engine, sources=source or None, progress=bar)
-    table = Table(title="Scan")
-    for column in ("source", "status", "new", "duplicates", "skipped", "errors", "quota"):
-        table.add_column(column)
-    for row in report.rows:
-        quota = f"{row.quota_used}/{row.quota_limit}" if row.quota_limit else str(row.quota_used)
-        table.add_row(
-            row.source,
-            row.status,
-            str(row.new),
-            str(row.duplicates),
-            str(row.skipped),
-            str(row.errors),
-            quota,
-        )
-    out.print(table)
+    out.print(tables.scan_table(report.rows))
     for row in report.rows:
         if row.message:
             err.print(f"{row.source}: {row.message}")
@@ -195,22 +188,33 @@ def scan(
 def import_(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help="JSONL file, one mention per line (see README)."),
+    enqueue: bool = typer.Option(
+        False, "--enqueue", help="Then hand the new mentions to the workers' nlp queue."
+    ),
 ) -> None:
     """Import mentions from a JSONL file; re-importing the same file adds nothing.
 
-    Example: callbrief import mentions.jsonl
+    Examples: callbrief import mentions.jsonl | callbrief import mentions.jsonl --enqueue
     """
     from callbrief.services.importer import import_jsonl
 
     st = state(ctx)
+    batches = None
     with progress_bar() as bar:
-        report = import_jsonl(st.engine, file, progress=bar)
+        if enqueue:
+            from callbrief.workers.control import enqueue_import
+
+            report, batches = enqueue_import(st.settings, file, progress=bar)
+        else:
+            report = import_jsonl(st.engine, file, progress=bar)
     for number, reason in report.bad_lines:
         err.print(f"{file}:{number}: skipped: {reason}")
     out.print(
         f"{report.saved.new} new, {report.saved.duplicates} already stored, "
         f"{len(report.bad_lines)} bad line(s) of {report.lines}."
     )
+    if batches is not None:
+        out.print(f"{batches} analyse batch(es) queued for the workers.")
     if report.bad_lines:
         raise typer.Exit(1)
 
@@ -243,15 +247,30 @@ def analyze(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of storing."),
     brand: str | None = typer.Option(None, "--brand", help="Brand the text is about."),
     file: Path | None = typer.Option(None, "--file", help="One text per line; JSON per line."),
+    enqueue: bool = typer.Option(
+        False, "--enqueue", help="Hand the stored, unanalysed mentions to the workers instead."
+    ),
 ) -> None:
     """Analyse stored mentions that have no analysis yet, or texts given here (--json).
 
-    Examples: callbrief analyze | callbrief analyze --json "Kargom gelmedi, paramı iade edin"
+    Examples: callbrief analyze | callbrief analyze --enqueue |
+    callbrief analyze --json "Kargom gelmedi, paramı iade edin"
     """
     from callbrief.nlp.types import TextContext
     from callbrief.services.analyze import analyze_and_open_cases, analyze_safely
 
     st = state(ctx)
+    if enqueue:
+        if text is not None or file is not None or as_json:
+            raise ConfigError("analyze --enqueue takes no texts: it queues stored mentions.")
+        from callbrief.workers.control import enqueue_analysis
+
+        left, batches = enqueue_analysis(st.settings)
+        out.print(
+            f"{left.pending} mention(s) not analysed, {left.leased} being analysed; "
+            f"{batches} analyse batch(es) queued for the workers."
+        )
+        return
     if text is None and file is None:
         if as_json:
             raise ConfigError("analyze --json needs a TEXT argument or --file F.")
@@ -286,13 +305,15 @@ def analyze(
 @handled
 def brief(
     ctx: typer.Context,
-    mention_id: str = typer.Argument(..., metavar="ID", help="The mention's platform id."),
+    mention_id: str = typer.Argument(
+        ..., metavar="ID", help="A case number (first column of `cases`) or a post's platform id."
+    ),
     fmt: str = typer.Option("md", "--format", "-f", help="md or html."),
     out_file: Path | None = typer.Option(None, "--out", "-o", help="Write here, not stdout."),
 ) -> None:
-    """Write the callback brief for one mention.
+    """Write the callback brief for one case (by case number) or one post (by platform id).
 
-    Example: callbrief brief 1859372612345678901 --format html --out brief.html
+    Example: callbrief brief 32 --format html --out brief.html
     """
     from callbrief.briefs.brief import render_brief
     from callbrief.storage.db import session_scope
@@ -339,19 +360,14 @@ def cases(
 
     Example: callbrief cases --brand Kargola --overdue
     """
+    from callbrief.foundation.policy import team_zone
     from callbrief.storage.cases import queue
     from callbrief.storage.db import session_scope
 
     st = state(ctx)
     with session_scope(st.engine) as session:
         rows = queue(session, st.settings, brand=brand, status=status, agent=agent, overdue=overdue)
-    table = Table(title=f"Callback queue ({len(rows)})")
-    columns = ("case", "brand", "customer", "category", "priority", "status", "agent", "sla", "due")
-    for column in columns:
-        table.add_column(column)
-    for row in rows:
-        table.add_row(*(_cell(getattr(row, c, None)) for c in columns))
-    out.print(table)
+    out.print(tables.queue_table(rows, team_zone(st.settings.cases)))
 
 
 @app.command()
@@ -463,6 +479,75 @@ def run(ctx: typer.Context) -> None:
 
 @app.command()
 @handled
+def worker(
+    ctx: typer.Context,
+    queues: str = typer.Option(
+        "poll,nlp,render", "--queues", "-Q", help="Comma-separated: poll, nlp, render."
+    ),
+    concurrency: int = typer.Option(
+        1, "--concurrency", "-c", help="Threads; an nlp worker still runs one batch at a time."
+    ),
+    hostname: str | None = typer.Option(
+        None, "--hostname", "-n", help="Worker name (default callbrief-PID@host)."
+    ),
+) -> None:
+    """Run a Celery worker on the broker (workers.broker_url or CALLBRIEF_BROKER) and PostgreSQL.
+
+    Example: CALLBRIEF_BROKER=redis://127.0.0.1:6379/0 callbrief --db postgresql://cb@db/cb
+    worker --queues nlp --concurrency 1
+    """
+    from callbrief.workers.control import parse_queues, run_worker
+
+    code = run_worker(
+        state(ctx).settings, parse_queues(queues), concurrency=concurrency, hostname=hostname
+    )
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
+@handled
+def beat(ctx: typer.Context) -> None:
+    """Send the `run` schedule (scans, the digest) to the workers' queues; run one per database.
+
+    Example: CALLBRIEF_BROKER=amqp://guest:guest@127.0.0.1:5672// callbrief
+    --db postgresql://cb@db/cb beat
+    """
+    from callbrief.workers.control import run_beat
+
+    run_beat(state(ctx).settings)
+
+
+@app.command()
+@handled
+def status(ctx: typer.Context) -> None:
+    """Show the workers' queues: messages waiting, live workers, unanalysed mentions, dead letters.
+
+    Example: callbrief --db postgresql://cb@db/cb status
+    """
+    from callbrief.workers.control import queue_status
+
+    report = queue_status(state(ctx).settings)
+    out.print(f"broker: {report.broker}")
+    table = Table(title="Queues")
+    for column in ("queue", "waiting", "workers"):
+        table.add_column(column)
+    for name, depth in report.depths.items():
+        consumers = [host for host, queues in report.workers.items() if name in queues]
+        table.add_row(name, str(depth), ", ".join(consumers) or "-")
+    out.print(table)
+    out.print(f"workers: {len(report.workers)} live")
+    out.print(
+        f"mentions: {report.backlog.pending} not analysed, {report.backlog.leased} being analysed"
+    )
+    out.print(f"dead letters: {report.dead_letters}")
+    for row in report.recent:
+        when = row.created_at.strftime("%Y-%m-%d %H:%M")
+        out.print(f"  {when} {row.task} {row.task_id}: {row.error.splitlines()[0]}")
+
+
+@app.command()
+@handled
 def evaluate(
     ctx: typer.Context,
     data: Path = typer.Option(Path("../shared/data"), "--data", help="Labelled data folder."),
@@ -511,18 +596,6 @@ def _emit(document: str, path: Path | None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(document, encoding="utf-8")
     err.print(f"Wrote {path}")
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if hasattr(value, "count") and hasattr(value, "sentiment"):  # storage.cases.PostedAgain
-        return f"{value.count}x, {value.sentiment or 'not analysed'}"
-    return str(value)
 
 
 def main() -> None:

@@ -17,19 +17,19 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from callbrief.briefs.dossier import Labeler, build_dossier, taxonomy_labeler
-from callbrief.foundation.policy import aware
 from callbrief.briefs.playbook import Playbook, load_playbook
 from callbrief.briefs.render import FORMATS, render_dossier
 from callbrief.briefs.templating import read_template
 from callbrief.foundation.errors import ConfigError, NotFoundError, StorageError
+from callbrief.foundation.policy import aware
 from callbrief.foundation.progress import NullProgress, Progress
 from callbrief.foundation.settings import LANGUAGES, Settings
 from callbrief.storage.db import session_scope
 from callbrief.storage.dossier import (
     CaseRows,
+    brief_target,
     load_case_rows,
     load_open_case_rows,
-    mentions_by_platform_id,
     open_cases,
 )
 from callbrief.storage.models import Mention, utcnow
@@ -93,12 +93,12 @@ def render_brief(
 ) -> str:
     """The brief for the post with this platform id (its whole case when it has one)."""
     _check_formats([fmt])
-    found = mentions_by_platform_id(session, platform_id.strip())
+    found = brief_target(session, platform_id)
     if not found:
         raise NotFoundError(
-            f"No stored post has the id {platform_id!r}. Use the platform's id as imported or "
-            "scanned (e.g. the number at the end of an X status URL); `callbrief cases` lists "
-            "the posts that have a case."
+            f"No stored post has the id {platform_id!r} and no case has that number. Give a "
+            "case number from the first column of `callbrief cases`, or a post's platform id "
+            "(e.g. the number at the end of an X status URL)."
         )
     kit = BriefKit.load(settings, now)
     return render_dossier(kit.dossier(session, found[0]), fmt, user_dir=kit.templates_dir)

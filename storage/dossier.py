@@ -40,6 +40,26 @@ def mentions_by_platform_id(session: Session, platform_id: str) -> list[Mention]
     return sorted(rows, key=lambda m: (m.case_id is None, m.channel))
 
 
+def brief_target(session: Session, ref: str) -> list[Mention]:
+    """The posts a brief reference names: a platform id, or a case number ("32", "#32", "case-32").
+
+    A platform id wins over a case number, so an imported post with the id "32" stays reachable;
+    a case is briefed from its newest post.
+    """
+    ref = ref.strip()
+    found = mentions_by_platform_id(session, ref)
+    number = ref.removeprefix("case-").removeprefix("#")
+    if found or not number.isdigit() or len(number) > 12:
+        return found
+    latest = session.exec(
+        select(Mention)
+        .where(Mention.case_id == int(number))
+        .order_by(col(Mention.created_at).desc(), col(Mention.id).desc())
+        .limit(1)
+    ).all()
+    return list(latest)
+
+
 def open_cases(session: Session) -> list[Case]:
     """Cases still waiting for a callback: not closed, not resolved or escalated; by priority."""
     stmt = (

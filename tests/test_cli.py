@@ -193,6 +193,15 @@ def test_callback_queue_assign_and_outcome(tmp_path):
     invoke("--db", db, "analyze")
     queue = invoke("--db", db, "cases")
     assert queue.exit_code == 0 and "Kargola" in queue.output and "overdue" in queue.output
+    (line,) = [row for row in queue.output.splitlines() if "Kargola" in row]
+    cells = [c.strip() for c in line.replace("│", "|").split("|") if c.strip()]
+    # case number, customer as the agent knows them, due time in the team's zone (Istanbul):
+    # posted Friday 11:00, due four working hours later
+    assert cells[0] == "1" and cells[2] == "@deniz" and "2026-11-20 15:00" in cells
+    by_case = invoke("--db", db, "brief", "1")
+    assert by_case.exit_code == 0 and "Kargom 2 haftadır gelmedi" in by_case.output
+    no_case = invoke("--db", db, "brief", "99")
+    assert no_case.exit_code == 1 and "no case has that number" in no_case.output
     assert invoke("--db", db, "assign", "1", "ayse").exit_code == 0
     bad = invoke("--db", db, "outcome", "1", "--result", "happy")
     assert bad.exit_code == 2 and "Unknown outcome 'happy'" in bad.output
