@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from callbrief.foundation.errors import ImportFileError
+from callbrief.foundation.limits import (
+    INT_MAX,
+    LENGTHS,
+    MAX_FIELD_CHARS,
+    MAX_JSON_DEPTH,
+    MAX_TEXT_CHARS,
+    date_problem,
+    text_problem,
+)
 from callbrief.foundation.policy import aware
 from callbrief.foundation.progress import NullProgress, Progress
 from callbrief.foundation.records import CHANNELS, AuthorRecord, MentionRecord
@@ -20,6 +39,16 @@ from callbrief.storage.mentions import SaveResult, save_mentions
 from callbrief.storage.models import utcnow
 
 BATCH = 500
+MAX_LINE_BYTES = 16 * 1024 * 1024  # a 10 M-character post in JSON, with room to spare
+FIELD_LIMITS = {
+    "id": LENGTHS["platform_id"],
+    "in_reply_to": LENGTHS["platform_id"],
+    "channel": LENGTHS["channel"],
+    "author": LENGTHS["handle"],
+    "brand": LENGTHS["brand"],
+    "lang": LENGTHS["lang"],
+    "text": MAX_TEXT_CHARS,
+}
 
 
 class ImportRow(BaseModel):
@@ -30,7 +59,7 @@ class ImportRow(BaseModel):
     id: str = Field(min_length=1)
     channel: str
     author: str = Field(min_length=1)
-    author_followers: int | None = Field(default=None, ge=0)
+    author_followers: int | None = Field(default=None, ge=0, le=INT_MAX)
     text: str = Field(min_length=1)
     created_at: datetime
     url: str | None = None
@@ -57,7 +86,22 @@ class ImportRow(BaseModel):
     @field_validator("created_at")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
+        if problem := date_problem(value, utcnow()):
+            raise ValueError(problem)
         return aware(value)
+
+    @field_validator(
+        "id", "channel", "author", "text", "url", "brand", "in_reply_to", "author_name", "lang"
+    )
+    @classmethod
+    def _storable(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """Text that the database can hold: no NUL byte, no lone surrogate, within its column."""
+        if value is None:
+            return None
+        limit = FIELD_LIMITS.get(info.field_name or "", MAX_FIELD_CHARS)
+        if problem := text_problem(value, limit):
+            raise ValueError(problem)
+        return value
 
     def to_record(self, source: str) -> MentionRecord:
         return MentionRecord(
@@ -96,31 +140,127 @@ def _describe(exc: ValidationError) -> str:
     return f"`{key}`: {err['msg']}"
 
 
-def read_rows(path: Path, report: ImportReport) -> Iterator[ImportRow]:
-    """Yield valid rows; record each bad line with its number and reason."""
+def _lines(handle: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
+    """(number, bytes) per line; None for a line longer than MAX_LINE_BYTES (skipped unread)."""
+    number = 0
+    while True:
+        chunk = handle.readline(MAX_LINE_BYTES + 1)
+        if not chunk:
+            return
+        number += 1
+        if len(chunk) > MAX_LINE_BYTES and not chunk.endswith(b"\n"):
+            while chunk and not chunk.endswith(b"\n"):  # skip the rest of the line
+                chunk = handle.readline(MAX_LINE_BYTES)
+            yield number, None
+            continue
+        yield number, chunk
+
+
+def _depth_problem(line: str) -> str | None:
+    """Refuse deep nesting before json.loads recurses into it (200,000 levels crash it)."""
+    if line.count("[") + line.count("{") <= MAX_JSON_DEPTH:
+        return None
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in line:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                return f"nested more than {MAX_JSON_DEPTH} levels deep"
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
+def _parse(number: int, chunk: bytes | None) -> tuple[dict | None, str | None]:
+    """The JSON object on one line, or why that line is bad."""
+    if chunk is None:
+        return None, f"longer than {MAX_LINE_BYTES // (1024 * 1024)} MB"
+    if number == 1 and chunk.startswith(codecs.BOM_UTF8):
+        chunk = chunk[len(codecs.BOM_UTF8) :]  # a BOM, as some editors on Windows write
     try:
-        handle = path.open(encoding="utf-8")
+        line = chunk.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"not UTF-8 text (byte 0x{chunk[exc.start]:02x} at column {exc.start + 1})"
+    if not line.strip():
+        return None, None
+    if problem := _depth_problem(line):
+        return None, problem
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return None, f"not valid JSON ({exc.msg} at column {exc.colno})"
+    except (RecursionError, ValueError) as exc:  # ValueError: an integer of 5,000 digits
+        return None, f"not valid JSON ({str(exc).splitlines()[0][:80]})"
+    if not isinstance(data, dict):
+        return None, "not a JSON object"
+    return data, None
+
+
+def read_rows(path: Path, report: ImportReport) -> Iterator[tuple[int, ImportRow]]:
+    """Yield (line number, row) for valid lines; record each bad line with its number and reason.
+
+    Each line is decoded on its own, so a bad byte costs its line only.
+    """
+    try:
+        handle = path.open("rb")
     except OSError as exc:
         raise ImportFileError(f"Cannot read {path}: {exc.strerror}. Check the path.") from None
     with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            report.lines += 1
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                report.bad_lines.append((number, f"not valid JSON ({exc.msg})"))
-                continue
-            if not isinstance(data, dict):
-                report.bad_lines.append((number, "not a JSON object"))
-                continue
-            try:
-                yield ImportRow.model_validate(data)
-            except ValidationError as exc:
-                report.bad_lines.append((number, _describe(exc)))
-            except UnicodeDecodeError:
-                report.bad_lines.append((number, "not UTF-8 text"))
+        try:
+            for number, chunk in _lines(handle):
+                data, problem = _parse(number, chunk)
+                if data is None and problem is None:
+                    continue  # a blank line
+                report.lines += 1
+                if problem is not None or data is None:
+                    report.bad_lines.append((number, problem or "not a JSON object"))
+                    continue
+                try:
+                    yield number, ImportRow.model_validate(data)
+                except ValidationError as exc:
+                    report.bad_lines.append((number, _describe(exc)))
+        except OSError as exc:  # a directory, a disk error mid-file
+            raise ImportFileError(f"Cannot read {path}: {exc.strerror}. Check the path.") from None
+
+
+def _save(engine: Engine, batch: list[tuple[int, MentionRecord]], report: ImportReport) -> None:
+    """Store a batch in one transaction; if the database refuses it, line by line."""
+    try:
+        with session_scope(engine) as session:
+            saved = save_mentions(session, [record for _, record in batch])
+    except SQLAlchemyError:
+        saved = None
+    if saved is not None:
+        numbers = {record.platform_id: n for n, record in batch}
+        for platform_id, reason in saved.rejected:
+            report.bad_lines.append((numbers.get(platform_id, 0), reason))
+        saved.rejected.clear()
+        report.saved += saved
+        return
+    # one line the checks missed failed the batch: store the others, one transaction each
+    for number, record in batch:
+        try:
+            with session_scope(engine) as session:
+                one = save_mentions(session, [record])
+        except SQLAlchemyError as exc:
+            reason = str(getattr(exc, "orig", exc)).splitlines()[0][:160]
+            report.bad_lines.append((number, f"the database refused it: {reason}"))
+            continue
+        for _, reason in one.rejected:
+            report.bad_lines.append((number, reason))
+        one.rejected.clear()
+        report.saved += one
 
 
 def import_jsonl(engine: Engine, path: Path, *, progress: Progress | None = None) -> ImportReport:
@@ -128,26 +268,22 @@ def import_jsonl(engine: Engine, path: Path, *, progress: Progress | None = None
     progress = progress or NullProgress()
     report = ImportReport()
     progress.start("import")
-    batch: list[MentionRecord] = []
+    batch: list[tuple[int, MentionRecord]] = []
 
     def flush() -> None:
         # one transaction per batch: a crash loses at most the batch in flight, never half a row
-        with session_scope(engine) as session:
-            report.saved += save_mentions(session, batch)
+        _save(engine, batch, report)
         progress.advance("import", len(batch))
         batch.clear()
 
     try:
-        for row in read_rows(path, report):
-            batch.append(row.to_record(source=path.name))
+        for number, row in read_rows(path, report):
+            batch.append((number, row.to_record(source=path.name)))
             if len(batch) >= BATCH:
                 flush()
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            f"{path} is not UTF-8 text. Convert it first, e.g. iconv -t UTF-8."
-        ) from None
     finally:
         if batch:
             flush()
+    report.bad_lines.sort()
     progress.done("import", f"{report.saved.new} new")
     return report

@@ -10,6 +10,7 @@ from sqlalchemy import Insert, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
+from callbrief.foundation.limits import record_problem
 from callbrief.foundation.policy import aware
 from callbrief.foundation.records import AuthorRecord, MentionRecord
 from callbrief.storage.models import Author, Mention, table_of, utcnow
@@ -22,11 +23,14 @@ class SaveResult:
     new: int = 0
     duplicates: int = 0
     new_ids: list[int] = field(default_factory=list)
+    # (platform id, reason) of records that cannot be stored as they are (foundation.limits)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
 
     def __iadd__(self, other: SaveResult) -> SaveResult:
         self.new += other.new
         self.duplicates += other.duplicates
         self.new_ids.extend(other.new_ids)
+        self.rejected.extend(other.rejected)
         return self
 
 
@@ -78,6 +82,10 @@ def save_mentions(session: Session, records: Iterable[MentionRecord]) -> SaveRes
     """Store records once each: by (channel, platform id), and by content for exact repeats."""
     result = SaveResult()
     for record in records:
+        # one bad value (a NUL byte, an int past int32) would fail the whole transaction
+        if problem := record_problem(record):
+            result.rejected.append((record.platform_id[:255], problem))
+            continue
         author = upsert_author(session, record.author)
         content_hash = record.content_hash
         repeat = session.exec(
