@@ -12,7 +12,8 @@
     ├── ModelError                 an NLP model or its weights cannot be loaded
     ├── RenderError                a brief or digest template failed to render
     ├── DeliveryError              the digest could not be e-mailed
-    └── LockedError                another scan or scheduler holds the lock
+    ├── LockedError                another scan or scheduler holds the lock
+    └── BrokerError                the workers' message broker cannot be reached
 
 Messages say what happened and what to do next.
 """
@@ -78,3 +79,7 @@ class DeliveryError(CallbriefError):
 
 class LockedError(CallbriefError):
     """Another process holds the lock this work needs."""
+
+
+class BrokerError(CallbriefError):
+    """The message broker (Redis or RabbitMQ) cannot be reached or refused us."""

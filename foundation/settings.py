@@ -171,6 +171,9 @@ class WorkersSettings(_Model):
     max_retries: int = Field(default=5, ge=0)
     retry_backoff_max_s: int = Field(default=600, ge=1)
     max_deliveries: int = Field(default=3, ge=1)  # a task that kills its worker this often is dead
+    # a claimed batch not stored within this long is taken over (its worker died); keep it above
+    # the longest batch
+    lease_s: int = Field(default=600, ge=1)
     briefs_dir: str | None = None  # None: <home>/briefs
     # "package.module:function" returning an Analyzer; None: the real pipeline. Tests use this.
     analyzer_factory: str | None = None

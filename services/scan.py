@@ -252,7 +252,8 @@ def _scan_query(
             report.pages += 1
             report.new += saved.new
             report.duplicates += saved.duplicates
-            report.skipped += page.skipped
+            # records whose values cannot be stored (foundation.limits) are skipped, not fatal
+            report.skipped += page.skipped + len(saved.rejected)
             if report.window_start is None and page.window_start is not None:
                 report.window_start = page.window_start.isoformat()
         report.window_end = now.isoformat()

@@ -140,6 +140,11 @@ def _triggers(settings: Settings, start: datetime) -> dict[str, Any]:
     return triggers
 
 
+def schedule_triggers(settings: Settings, start: datetime) -> dict[str, Any]:
+    """The `run` schedule: a trigger per enabled source ("scan:x") and "digest"; beat reuses it."""
+    return _triggers(settings, start)
+
+
 def run_forever(
     settings: Settings,
     engine: Engine,
