@@ -525,6 +525,8 @@ def status(ctx: typer.Context) -> None:
 
     Example: callbrief --db postgresql://cb@db/cb status
     """
+    from rich.table import Table
+
     from callbrief.workers.control import queue_status
 
     report = queue_status(state(ctx).settings)

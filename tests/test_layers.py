@@ -21,6 +21,7 @@ LEVELS = {
     "services": 3,
     "console": 4,
     "web": 4,
+    "workers": 4,
     "cli": 5,
 }
 SAME_LEVEL_ALLOWED: set[tuple[str, str]] = set()
@@ -152,7 +153,7 @@ def test_only_the_callbrief_namespace_is_installed(tmp_path):
         "import importlib.util, sys\n"
         "import callbrief.nlp, callbrief.monitor, callbrief.briefs, callbrief.cli\n"
         "leaks = [n for n in ('cli', 'core', 'storage', 'nlp', 'monitor', 'briefs', 'foundation',"
-        " 'services', 'console', 'web') if importlib.util.find_spec(n) is not None]\n"
+        " 'services', 'console', 'web', 'workers') if importlib.util.find_spec(n) is not None]\n"
         "print(','.join(leaks) or 'none')\n"
     )
     done = subprocess.run(
