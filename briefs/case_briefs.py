@@ -51,7 +51,16 @@ def write_case_briefs(
     kit = BriefKit.load(settings, now)
     written: list[Path] = []
     with session_scope(engine) as session:
-        cases = list(session.exec(select(Case).where(col(Case.id).in_(list(case_ids)))).all())
+        # the cases' rows locked until the files are written: two workers rendering one case
+        # take turns, and the later one reads (and writes) the newer state
+        cases = list(
+            session.exec(
+                select(Case)
+                .where(col(Case.id).in_(list(case_ids)))
+                .order_by(col(Case.id))
+                .with_for_update()
+            ).all()
+        )
         for rows in load_open_case_rows(session, cases):
             dossier = kit.build(rows)
             case_id = rows.case.id if rows.case else None

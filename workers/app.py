@@ -76,10 +76,16 @@ def configure(settings: Settings) -> Celery:
     broker = check_settings(settings)
     from callbrief.workers.beat import beat_schedule
 
+    app.close()  # a broker connection pool from an earlier configuration goes
     app.conf.update(
         broker_url=broker,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": settings.workers.visibility_timeout_s},
+        broker_transport_options={
+            "visibility_timeout": settings.workers.visibility_timeout_s,
+            # Redis: look for the messages of lost workers every few seconds, not every 100 s
+            "unacked_restore_interval": min(10, settings.workers.visibility_timeout_s),
+            "unacked_restore_throttle": 1,
+        },
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
