@@ -9,7 +9,7 @@ from email.utils import formatdate, make_msgid
 
 from callbrief.briefs.digest import Digest, labels_for, render_digest
 from callbrief.foundation.errors import ConfigError, DeliveryError
-from callbrief.foundation.settings import Settings
+from callbrief.foundation.settings import Settings, is_loopback
 
 
 def build_message(digest: Digest, settings: Settings) -> EmailMessage:
@@ -51,6 +51,14 @@ def send_digest(digest: Digest, settings: Settings) -> None:
         raise ConfigError(
             f"digest.smtp.user is {smtp.user!r} but no password was given. Set the environment "
             f"variable {smtp.password_env}."
+        )
+    clear = smtp.tls == "none" and not smtp.allow_plaintext_auth and not is_loopback(smtp.host)
+    if smtp.user and clear:
+        raise ConfigError(
+            f"digest.smtp.tls is 'none', so the password of {smtp.user!r} would cross the "
+            f"network to {smtp.host} in clear text. Set digest.smtp.tls to 'starttls' "
+            "(port 587) or 'ssl' (port 465); for a relay on a network you trust, set "
+            "digest.smtp.allow_plaintext_auth: true."
         )
     message = build_message(digest, settings)
     where = f"{smtp.host}:{smtp.port}"

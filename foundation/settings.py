@@ -6,15 +6,25 @@ Secrets (tokens, passwords) are read from environment variables only; the file n
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from callbrief.foundation import policy
+from callbrief.foundation import policy, safeyaml
 from callbrief.foundation.errors import ConfigError
 
 LANGUAGES: tuple[Literal["tr", "az", "en"], ...] = ("tr", "az", "en")
@@ -49,9 +59,37 @@ class Brand(_Model):
         return {h.casefold() for h in self.handles.get(channel, [])}
 
 
+def is_loopback(host: str | None) -> bool:
+    """Whether `host` names this machine (localhost, 127.0.0.0/8, ::1): traffic never leaves it."""
+    if not host:
+        return False
+    host = host.strip("[]").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _plain_http_problem(url: str, allowed: bool, flag: str) -> str | None:
+    """Why a URL that will carry a token must not be http://, or None."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{url!r} is not an http(s) URL"
+    if parts.scheme == "http" and not allowed and not is_loopback(parts.hostname):
+        return (
+            f"{url!r} would send the access token unencrypted. Use https://, or set `{flag}: "
+            "true` if this plain-HTTP server is on a network you trust"
+        )
+    return None
+
+
 class XSource(_Model):
     enabled: bool = False
     base_url: str = "https://api.twitter.com"
+    # plain http:// only to loopback, unless this is set: the bearer token would travel in clear
+    allow_insecure_http: bool = False
     bearer_token_env: str = "CALLBRIEF_X_BEARER_TOKEN"
     bearer_token: str | None = Field(default=None, exclude=True, repr=False)
     max_pages_per_query: int = Field(default=10, ge=1)
@@ -71,6 +109,7 @@ class RedditSource(_Model):
     user_agent: str = "callbrief/0.1 (customer care monitor)"
     oauth_url: str = "https://oauth.reddit.com"
     reddit_url: str = "https://www.reddit.com"
+    allow_insecure_http: bool = False  # as for X: the OAuth token and secret travel on these
     comment_subreddits: list[str] = Field(default_factory=list)
     max_items_per_query: int = Field(default=250, ge=1)
     backfill_hours: int = Field(default=24, ge=1)  # how far back a query's first scan reads
@@ -84,6 +123,14 @@ class RssSource(_Model):
     enabled: bool = False
     cadence_minutes: int = Field(default=60, ge=1)
     timeout_s: float = Field(default=30.0, gt=0)
+
+    @model_validator(mode="after")
+    def _encrypted(self) -> XSource:
+        if problem := _plain_http_problem(
+            self.base_url, self.allow_insecure_http, "allow_insecure_http"
+        ):
+            raise ValueError(f"base_url: {problem}")
+        return self
 
 
 class Sources(_Model):
@@ -101,6 +148,14 @@ class NlpSettings(_Model):
     batch_size: int = Field(default=32, ge=1)
     heads_path: str | None = None  # None: the heads shipped in nlp/weights/
     catalogue: list[str] = Field(default_factory=list)  # product names to spot as entities
+
+    @model_validator(mode="after")
+    def _encrypted(self) -> RedditSource:
+        for key in ("oauth_url", "reddit_url"):
+            url = getattr(self, key)
+            if problem := _plain_http_problem(url, self.allow_insecure_http, "allow_insecure_http"):
+                raise ValueError(f"{key}: {problem}")
+        return self
 
 
 class OfferLimit(_Model):
@@ -152,6 +207,9 @@ class SmtpSettings(_Model):
     password: str | None = Field(default=None, exclude=True, repr=False)
     sender: str = "callbrief@localhost"
     timeout_s: float = 30.0
+    # AUTH over `tls: none` sends the password in clear: refused unless the server is loopback
+    # or this is set
+    allow_plaintext_auth: bool = False
 
 
 class DigestSettings(_Model):
@@ -200,6 +258,9 @@ class Settings(_Model):
     cases: CasesSettings = Field(default_factory=CasesSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
     workers: WorkersSettings = Field(default_factory=WorkersSettings)
+    # raw payloads and post text older than this are cleared by `run` (counts stay for the
+    # digest); None keeps everything
+    retention_days: int | None = Field(default=None, ge=1)
     _source: str = PrivateAttr(default="built-in defaults")
 
     @property
@@ -302,7 +363,14 @@ def load_settings(
     if candidate.is_file():
         source = str(candidate)
         try:
-            loaded = yaml.safe_load(candidate.read_text(encoding="utf-8"))
+            loaded = safeyaml.load(candidate.read_text(encoding="utf-8"))
+        except safeyaml.YamlBombError as exc:
+            raise ConfigError(f"{source}: refused: {exc}. Write the values out instead.") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"{source}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
+                f"{exc.start}). Save it as UTF-8."
+            ) from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

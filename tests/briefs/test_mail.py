@@ -127,3 +127,57 @@ def test_missing_recipients_or_password_are_config_errors(digest, settings):
     settings.digest.smtp.user = "bot"
     with pytest.raises(ConfigError, match="Set the environment variable CALLBRIEF_SMTP_PASSWORD"):
         send_digest(digest, settings)
+
+
+def lan_address() -> str | None:
+    """This machine's address on its network (not loopback), or None."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("10.255.255.255", 9))  # no packet is sent: this only picks the interface
+            address = s.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") else address
+
+
+@pytest.fixture
+def lan_smtp_server():
+    """A real SMTP server with AUTH on the network address, so traffic to it is not loopback."""
+    address = lan_address()
+    if address is None:
+        pytest.skip("this machine has no non-loopback IPv4 address to serve SMTP on")
+    inbox, logins = Inbox(), []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=True, handled=False)
+
+    with socket.socket() as s:
+        s.bind((address, 0))
+        port = s.getsockname()[1]
+    controller = Controller(
+        inbox, hostname=address, port=port, authenticator=authenticator, auth_require_tls=False
+    )
+    controller.start()
+    yield controller, inbox, logins
+    controller.stop()
+
+
+def test_no_password_in_clear_text_to_a_server_off_this_machine(lan_smtp_server, digest, settings):
+    controller, inbox, logins = lan_smtp_server
+    point_at(settings, controller, user="digest-bot", password="s3cret", tls="none")
+    with pytest.raises(ConfigError, match="in clear text") as err:
+        send_digest(digest, settings)
+    assert "allow_plaintext_auth" in str(err.value) and "s3cret" not in str(err.value)
+    assert logins == [] and inbox.messages == []
+    # the operator's explicit choice for a trusted relay
+    settings.digest.smtp.allow_plaintext_auth = True
+    send_digest(digest, settings)
+    assert logins == [(b"digest-bot", b"s3cret")] and len(inbox.messages) == 1
+
+
+def test_a_relay_without_login_needs_no_tls(lan_smtp_server, digest, settings):
+    controller, inbox, logins = lan_smtp_server
+    point_at(settings, controller, tls="none")
+    send_digest(digest, settings)
+    assert logins == [] and len(inbox.messages) == 1
