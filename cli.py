@@ -572,6 +572,174 @@ def evaluate(
     out.print(table)
 
 
+@app.command()
+@handled
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="TCP port."),
+    secret_env: str = typer.Option(
+        "CALLBRIEF_WEB_SECRET",
+        "--secret-env",
+        help="Environment variable holding the cookie-signing secret (unset: a new one per start).",
+    ),
+    trust_proxy: bool = typer.Option(
+        False, "--trust-proxy", help="Behind a TLS reverse proxy: honour X-Forwarded-Proto."
+    ),
+    demo_dir: Path | None = typer.Option(
+        None, "--demo", help="Serve the demo's data from this folder (replayed on first use)."
+    ),
+) -> None:
+    """Open the web workspace: the queue, briefs and outcomes for agents, the digest for managers.
+
+    Example: callbrief --db sqlite:///callbrief.db serve --host 127.0.0.1 --port 8000
+    """
+    import os
+
+    from callbrief.web.server import prepare_demo
+    from callbrief.web.server import serve as serve_web
+
+    st = state(ctx)
+    settings, engine = st.settings, None
+    if demo_dir is not None:
+        with progress_bar() as bar:
+            demo = prepare_demo(settings, demo_dir, analyzer=lambda: st.analyzer, progress=bar)
+        if demo.summary:
+            out.print(demo.summary)
+        settings, engine = demo.settings, demo.engine
+        digest = f"/digest?date={demo.digest_day}" if demo.digest_day else "/digest"
+        out.print(
+            f"Workspace on http://{host}:{port}/ (digest: {digest}); log in as "
+            f"[bold]demo[/] with password [bold]{demo.password}[/] (shown once)."
+        )
+    serve_web(
+        settings,
+        engine or st.engine,
+        host=host,
+        port=port,
+        secret_key=os.environ.get(secret_env) or None,
+        trust_proxy=trust_proxy,
+    )
+
+
+user_app = typer.Typer(
+    help="Workspace accounts: add, list, disable, API tokens.\n\n"
+    "Example: echo 's3cret-pass' | callbrief user add ayse --role agent --password-stdin",
+    no_args_is_help=True,
+)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+@handled
+def user_add(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., metavar="NAME"),
+    role: str = typer.Option("agent", "--role", help="agent, manager or admin."),
+    brand: list[str] | None = typer.Option(
+        None, "--brand", help="Limit the user to a brand; repeat for several (default: all)."
+    ),
+    language: str = typer.Option("en", "--language", help="Interface language: tr, az or en."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input."
+    ),
+    totp: bool = typer.Option(False, "--totp", help="Require a TOTP code; prints the secret."),
+) -> None:
+    """Add a workspace user with an argon2id password hash.
+
+    Example: echo 's3cret-pass' | callbrief user add ayse --brand Kargola --password-stdin
+    """
+    from callbrief.storage.accounts import add_user
+    from callbrief.storage.db import session_scope
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    secret = None
+    if totp:
+        import pyotp
+
+        secret = pyotp.random_base32()
+    with session_scope(state(ctx).engine) as session:
+        user = add_user(
+            session,
+            name,
+            password,
+            role=role,
+            brands=brand or [],
+            language=language,
+            totp_secret=secret,
+        )
+    out.print(f"User {user.name} added ({user.role}, {', '.join(user.brands) or 'all brands'}).")
+    if secret:
+        import pyotp
+
+        uri = pyotp.TOTP(secret).provisioning_uri(user.name, issuer_name="callbrief")
+        out.print(f"TOTP secret (add it to an authenticator app, shown once): {uri}")
+
+
+@user_app.command("list")
+@handled
+def user_list(ctx: typer.Context) -> None:
+    """List workspace users.
+
+    Example: callbrief user list
+    """
+    from callbrief.storage.accounts import list_users
+    from callbrief.storage.db import session_scope
+
+    with session_scope(state(ctx).engine) as session:
+        users = list_users(session)
+    table = Table(title=f"Users ({len(users)})")
+    for column in ("name", "role", "brands", "language", "2fa", "state"):
+        table.add_column(column)
+    for u in users:
+        table.add_row(
+            u.name,
+            u.role,
+            ", ".join(u.brands) or "all",
+            u.language,
+            "totp" if u.totp_secret else "-",
+            "disabled" if u.disabled else "active",
+        )
+    out.print(table)
+
+
+@user_app.command("disable")
+@handled
+def user_disable(ctx: typer.Context, name: str = typer.Argument(..., metavar="NAME")) -> None:
+    """Disable a user and end their sessions (their audit trail stays).
+
+    Example: callbrief user disable ayse
+    """
+    from callbrief.storage.accounts import disable_user
+    from callbrief.storage.db import session_scope
+
+    with session_scope(state(ctx).engine) as session:
+        disable_user(session, name)
+    out.print(f"User {name} disabled.")
+
+
+@user_app.command("token")
+@handled
+def user_token(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., metavar="NAME"),
+    label: str = typer.Option("integration", "--label", help="What the token is for."),
+) -> None:
+    """Issue an API token (Authorization: Bearer ...) acting as this user; shown once.
+
+    Example: callbrief user token crm-bot --label "CRM sync"
+    """
+    from callbrief.storage.accounts import get_user, issue_token
+    from callbrief.storage.db import session_scope
+
+    with session_scope(state(ctx).engine) as session:
+        token = issue_token(session, get_user(session, name), label)
+    sys.stdout.write(token + "\n")
+
+
 # ---------------------------------------------------------------------------------------------
 def _parse_when(text: str) -> date | datetime:
     """A date ("2026-11-25") stays a date; a date-time without offset is taken as UTC."""

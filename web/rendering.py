@@ -1,0 +1,90 @@
+"""The workspace's pages: sandboxed, autoescaped jinja2 templates and the interface's words."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+from starlette.responses import HTMLResponse
+
+from callbrief.foundation.settings import LANGUAGES
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S | re.I)
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S | re.I)
+
+
+@lru_cache(maxsize=1)
+def environment() -> ImmutableSandboxedEnvironment:
+    """Templates get no Python access and escape everything they are given."""
+    env = ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["when"] = lambda m: m.strftime("%Y-%m-%d %H:%M") if m else "-"
+    env.filters["fill"] = lambda template, **values: str(template).format(**values)
+    return env
+
+
+@lru_cache(maxsize=4)
+def labels(language: str) -> dict[str, Any]:
+    """The interface's words in `language`, English filling any gap."""
+    data = yaml.safe_load((HERE / "labels.yaml").read_text(encoding="utf-8"))
+    language = language if language in LANGUAGES else "en"
+    return {**data["en"], **data.get(language, {})}
+
+
+def style_hash(css: str) -> str:
+    """The CSP source that allows exactly this inline <style> block."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'"
+
+
+def embed_document(html: str) -> tuple[Markup, list[str]]:
+    """A full HTML document (brief, digest) as (styles + body to embed, the styles' CSP hashes).
+
+    The document was rendered autoescaped by the briefs package; only its own markup is kept.
+    """
+    styles = _STYLE.findall(html)
+    body = _BODY.search(html)
+    inner = body.group(1) if body else html
+    blocks = "".join(f"<style>{css}</style>" for css in styles)
+    return Markup(blocks + inner), [style_hash(css) for css in styles]
+
+
+def page(
+    name: str,
+    context: dict[str, Any],
+    *,
+    status_code: int = 200,
+    style_hashes: list[str] | None = None,
+) -> HTMLResponse:
+    """Render a page template; extra inline styles (an embedded brief) are allowed by hash."""
+    body = environment().get_template(name).render(**context)
+    response = HTMLResponse(body, status_code=status_code)
+    if style_hashes:
+        response.headers["Content-Security-Policy"] = csp(style_hashes)
+    return response
+
+
+def csp(style_hashes: list[str] | None = None) -> str:
+    """No inline script anywhere; inline styles only those hashed for this response."""
+    styles = " ".join(["'self'", *(style_hashes or [])])
+    return (
+        "default-src 'self'; script-src 'self'; "
+        f"style-src {styles}; img-src 'self' data:; connect-src 'self'; "
+        "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    )
