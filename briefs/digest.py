@@ -22,6 +22,7 @@ from callbrief.foundation.records import Gap
 from callbrief.foundation.settings import Settings
 from callbrief.storage import stats
 from callbrief.storage.cases import QueueRow, queue
+from callbrief.storage.deadletters import DeadLetterRow, count_dead_letters, dead_letters
 from callbrief.storage.models import utcnow
 from callbrief.storage.scans import query_reports
 
@@ -105,6 +106,8 @@ class Digest:
     closed_loop: list[stats.LoopRow]
     charts: dict[str, Markup] = field(default_factory=dict)
     templates_dir: str | None = None  # the user's edited templates, from settings
+    dead_letters: list[DeadLetterRow] = field(default_factory=list)  # the queue workers' failures
+    dead_letter_count: int = 0
 
     def local(self, moment: datetime | None) -> str:
         """A UTC moment as the team's wall-clock time, e.g. "2026-11-24 10:00"."""
@@ -180,6 +183,8 @@ def build_digest(
         coverage=_coverage(session, settings, start, end, now),
         closed_loop=stats.closed_loop(session, trend_edges[0], end),
     )
+    digest.dead_letters = dead_letters(session, start, end, limit=10)
+    digest.dead_letter_count = count_dead_letters(session, start, end)
     t = labels_for(settings.digest.language)
     digest.charts = {
         "volume": line_chart(
