@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -96,9 +97,11 @@ class Workers:
         self.folder, self.config, self.db, self.broker = folder, config, db, broker
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), "CALLBRIEF_BROKER": broker, **env}
         self.procs: list[subprocess.Popen[bytes]] = []
+        self.logs: list[Any] = []
 
     def start(self, name: str, queues: str = "poll,nlp,render") -> subprocess.Popen[bytes]:
-        log = open(self.folder / f"{name}.log", "wb")  # noqa: SIM115  (closed with the process)
+        log = open(self.folder / f"{name}.log", "wb")  # noqa: SIM115  (closed in stop)
+        self.logs.append(log)
         proc = subprocess.Popen(
             [str(CALLBRIEF), "--config", str(self.config), "--db", self.db, "worker",
              "--queues", queues, "--hostname", f"{name}@%h"],
@@ -124,6 +127,8 @@ class Workers:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=10)
+        for log in self.logs:
+            log.close()
 
 
 @pytest.fixture

@@ -1,0 +1,91 @@
+"""One real worker process on each real broker: batches analysed, briefs written, poison
+dead-lettered, and the queue state that `callbrief status` shows."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from callbrief.cli import app as cli
+from callbrief.foundation.settings import load_settings
+from callbrief.storage.db import make_engine
+from callbrief.workers.app import app as celery_app
+from callbrief.workers.control import queue_status
+from tests.workers.conftest import wait_for, write_config
+from tests.workers.data import write_mentions
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+runner = CliRunner()
+
+
+def _count(engine, sql: str) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text(sql)).scalar_one())
+
+
+def test_a_worker_on_the_broker_analyses_renders_and_dead_letters_poison(
+    broker_url, pg_url, tmp_path, workers
+):
+    config = write_config(tmp_path, batch_size=20)
+    env = {"CALLBRIEF_BROKER": broker_url}
+    base = ["--config", str(config), "--db", pg_url]
+    data = write_mentions(tmp_path / "first.jsonl", 60)
+
+    imported = runner.invoke(cli, [*base, "import", str(data), "--enqueue"], env=env)
+    assert imported.exit_code == 0, imported.output
+    assert "60 new" in imported.output
+    assert "3 analyse batch(es) queued" in imported.output
+    settings = load_settings(config, database=pg_url, env=env)
+    before = queue_status(settings)
+    assert before.depths == {"poll": 0, "nlp": 3, "render": 0}
+    assert before.workers == {}
+    assert before.backlog.pending == 60
+
+    # poison: arguments that can never work, and a task no worker knows
+    bad_args = celery_app.send_task("callbrief.render", args=[["not-a-case"]])
+    unknown = celery_app.send_task("callbrief.nope", args=[1], queue="nlp", routing_key="nlp")
+
+    group = workers(config, pg_url, broker_url)
+    group.start("w1", queues="nlp,render")
+    group.wait_ready("w1")
+    engine = make_engine(pg_url)
+    try:
+        wait_for(lambda: _count(engine, "SELECT count(*) FROM analyses") == 60, 60, "analyses")
+        wait_for(lambda: _count(engine, "SELECT count(*) FROM dead_letters") == 2, 30, "poison")
+        cases = _count(engine, "SELECT count(*) FROM cases")
+        assert cases == 6  # 12 authors, every second one complains
+        briefs = tmp_path / "briefs"
+        wait_for(lambda: len(list(briefs.glob("case-*.md"))) == cases, 30, "a brief per case")
+        assert len(list(briefs.glob("case-*.html"))) == cases
+
+        with engine.connect() as conn:
+            letters = dict(conn.execute(text("SELECT task_id, error FROM dead_letters")).all())
+        assert "case_ids must be a list of positive integers" in letters[bad_args.id]
+        assert "unknown task 'callbrief.nope'" in letters[unknown.id]
+
+        # nothing else stopped: the same worker takes the next file
+        more = write_mentions(tmp_path / "more.jsonl", 20, first=1000)
+        again = runner.invoke(cli, [*base, "import", str(more), "--enqueue"], env=env)
+        assert again.exit_code == 0, again.output
+        wait_for(lambda: _count(engine, "SELECT count(*) FROM analyses") == 80, 60, "more")
+    finally:
+        engine.dispose()
+
+    after = runner.invoke(cli, [*base, "status"], env=env)
+    assert after.exit_code == 0, after.output
+    assert "workers: 1 live" in after.output
+    assert "dead letters: 2" in after.output
+    assert "mentions: 0 not analysed" in after.output
+    state = queue_status(settings)
+    assert state.depths["nlp"] == 0
+    assert [sorted(q) for q in state.workers.values()] == [["nlp", "render"]]
+
+    # structured logs: one JSON object a line, task lines carry the task's id
+    group.stop()
+    records = [json.loads(line) for line in group.log("w1").splitlines() if line.startswith("{")]
+    analysed = [r for r in records if r.get("task") == "callbrief.analyze"]
+    assert analysed and all(r["task_id"] for r in analysed)
+    assert any("claimed" in r["msg"] for r in analysed)
