@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from callbrief.console import tables
@@ -81,7 +82,7 @@ def handled(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except CallbriefError as exc:
-            err.print(f"[bold red]Error:[/] {exc}")
+            err.print(f"[bold red]Error:[/] {escape(str(exc))}")
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             err.print("Interrupted; everything committed so far is kept.")
@@ -108,7 +109,7 @@ def main_options(
     try:
         settings = load_settings(config, database=db)
     except ConfigError as exc:
-        err.print(f"[bold red]Error:[/] {exc}")
+        err.print(f"[bold red]Error:[/] {escape(str(exc))}")
         raise typer.Exit(exc.exit_code) from None
     ctx.obj = AppState(settings)
     ctx.call_on_close(ctx.obj.close)
@@ -343,8 +344,15 @@ def briefs(
         _check_format(f, ("md", "html"))
     st = state(ctx)
     with progress_bar() as bar:
-        paths = write_briefs(st.engine, st.settings, out_dir, formats, progress=bar)
+        refused: list[tuple[Path, str]] = []
+        paths = write_briefs(
+            st.engine, st.settings, out_dir, formats, progress=bar, refused=refused
+        )
     out.print(f"{len(paths)} brief file(s) in {out_dir}")
+    for path, why in refused:
+        err.print(f"Left {escape(str(path))} alone: {escape(why)}.")
+    if refused:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -448,6 +456,11 @@ def digest(
 
     st = state(ctx)
     target = day.date() if day else date.today() - timedelta(days=1)
+    if not date(2000, 1, 1) <= target <= date.today() + timedelta(days=1):
+        raise ConfigError(
+            f"--date {target.isoformat()} is out of range: give a day between 2000-01-01 and "
+            f"tomorrow, e.g. --date {(date.today() - timedelta(days=1)).isoformat()}."
+        )
     fmt = fmt or ("html" if out_file and out_file.suffix in (".html", ".htm") else "txt")
     _check_format(fmt, ("html", "txt"))
     with session_scope(st.engine) as session:
@@ -763,9 +776,10 @@ def _emit(document: str, path: Path | None) -> None:
     if path is None:
         sys.stdout.write(document)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(document, encoding="utf-8")
-    err.print(f"Wrote {path}")
+    from callbrief.briefs.output import write_document
+
+    write_document(path, document)  # atomic; a StorageError in one line on any failure
+    err.print(f"Wrote {escape(str(path))}")
 
 
 def main() -> None:

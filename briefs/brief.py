@@ -17,10 +17,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from callbrief.briefs.dossier import Labeler, build_dossier, taxonomy_labeler
+from callbrief.briefs.output import OutputFolder
 from callbrief.briefs.playbook import Playbook, load_playbook
 from callbrief.briefs.render import FORMATS, render_dossier
 from callbrief.briefs.templating import read_template
-from callbrief.foundation.errors import ConfigError, NotFoundError, StorageError
+from callbrief.foundation.errors import ConfigError, NotFoundError
 from callbrief.foundation.policy import aware
 from callbrief.foundation.progress import NullProgress, Progress
 from callbrief.foundation.settings import LANGUAGES, Settings
@@ -118,18 +119,18 @@ def write_briefs(
     *,
     progress: Progress | None = None,
     now: datetime | None = None,
+    refused: list[tuple[Path, str]] | None = None,
 ) -> list[Path]:
-    """Write a brief per open case, in each format, and an index.html linking them; return paths."""
+    """Write a brief per open case, in each format, and an index.html linking them; return paths.
+
+    Files are written atomically and only over files callbrief wrote (`briefs.output`); briefs
+    of earlier runs that are no longer open are removed. Files left alone are added to `refused`
+    as (path, why).
+    """
     _check_formats(fmts)
     progress = progress or NullProgress()
     out_dir = Path(out_dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StorageError(
-            f"Cannot create the briefs folder {out_dir}: {exc.strerror}. "
-            "Choose another --out folder."
-        ) from None
+    folder = OutputFolder.open(out_dir)
     kit = BriefKit.load(settings, now)
     written: list[Path] = []
     entries: list[dict[str, Any]] = []
@@ -147,18 +148,20 @@ def write_briefs(
                     name = brief_name(
                         rows.case.id if rows.case else None, rows.focus.platform_id, fmt
                     )
-                    path = out_dir / name
-                    path.write_text(
-                        render_dossier(dossier, fmt, user_dir=kit.templates_dir),
-                        encoding="utf-8",
+                    path = folder.write(
+                        name, render_dossier(dossier, fmt, user_dir=kit.templates_dir)
                     )
-                    written.append(path)
-                    files[fmt] = path.name
+                    if path is not None:
+                        written.append(path)
+                        files[fmt] = path.name
                 entries.append(_index_entry(dossier, files))
                 progress.advance("briefs")
-    index = out_dir / "index.html"
-    index.write_text(_render_index(entries, settings, kit.now), encoding="utf-8")
-    written.append(index)
+    index = folder.write("index.html", _render_index(entries, settings, kit.now))
+    if index is not None:
+        written.append(index)
+    folder.finish()
+    if refused is not None:
+        refused.extend(folder.refused)
     progress.done("briefs", f"{len(entries)} brief(s) in {out_dir}")
     return written
 

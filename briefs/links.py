@@ -8,12 +8,22 @@ from typing import Any
 
 URL = re.compile(r"https?://[^\s<>\"'\]]+", re.IGNORECASE)
 HREF = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+# bidi controls and marks, zero-width characters, other format and control characters
+UNSEEN = re.compile(
+    "[\u202a-\u202e\u2066-\u2069\u200b-\u200f\u061c\u2060-\u2064\ufeff\u00ad\x00-\x1f\x7f-\x9f]"
+)
 SHORTENERS = {"t.co", "bit.ly", "goo.gl", "tinyurl.com", "ow.ly", "buff.ly", "redd.it"}
 
 
 def href(url: str | None) -> str | None:
-    """`url` when it is safe to link to (http or https), else None: it is shown as text only."""
-    return url if url and HREF.match(url) else None
+    """`url` when it is safe to link to (http or https), else None: it is shown as text only.
+
+    A URL holding a bidi control or an invisible character is never a link: it could show one
+    address and open another.
+    """
+    if not url or not HREF.match(url) or UNSEEN.search(url):
+        return None
+    return url
 
 
 def expansions(raw: Any) -> dict[str, str]:

@@ -11,7 +11,7 @@ from jinja2.nodes import EvalContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
-from callbrief.briefs.templating import environment, read_template
+from callbrief.briefs.templating import environment, read_template, visible
 from callbrief.foundation.errors import ConfigError, RenderError
 from callbrief.foundation.settings import LANGUAGES
 
@@ -25,22 +25,43 @@ UNITS = {
     "az": ("gün", "saat", "dəq"),
 }
 SAFE_KEYS = {"href"}  # validated http(s) URLs only: escaping would break the link target
+MULTILINE_KEYS = {"segments", "parent", "quoted"}  # post text, quoted line by line
+# every line ending CommonMark knows (\r alone included), and the Unicode ones editors show
+LINE_BREAK = re.compile("\r\n|[\r\n\u2028\u2029\x85\x0b\x0c]")
+# what starts a block at a line start: ATX heading, list item, setext underline or rule, table
+LINE_START = re.compile(
+    r"(?m)^([ \t]*)(#{1,6}(?=\s|$)|[-+](?=\s|$)|[-=]+[ \t]*$|\||\d{1,9}[.)](?=\s|$))"
+)
 
 
-def md_escape(text: str) -> str:
-    """Text that a chat tool's Markdown shows literally: no tags, no links, no emphasis."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return MD_SPECIAL.sub(r"\\\1", text)
+def md_escape(text: str, multiline: bool = False) -> str:
+    """Text that a chat tool's Markdown shows literally: no tags, links, emphasis or structure.
+
+    A value can only start a block where the template puts it at a line start, so a line-leading
+    heading, list, table or rule marker is escaped too. Line breaks become spaces, except in post
+    text (`multiline`), whose lines the template quotes one by one.
+    """
+    text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = MD_SPECIAL.sub(r"\\\1", text)
+    text = LINE_BREAK.sub("\n" if multiline else " ", text)
+    return LINE_START.sub(_escape_marker, text)
 
 
-def md_defuse(value: Any, key: str | None = None) -> Any:
+def _escape_marker(match: re.Match[str]) -> str:
+    indent, marker = match.group(1), match.group(2)
+    if marker[0].isdigit():  # "1." -> "1\."
+        return f"{indent}{marker[:-1]}\\{marker[-1]}"
+    return f"{indent}\\{marker}"
+
+
+def md_defuse(value: Any, key: str | None = None, multiline: bool = False) -> Any:
     """A copy of a dossier with every string Markdown-escaped (URLs kept as they are)."""
     if isinstance(value, str):
-        return value if key in SAFE_KEYS else md_escape(value)
+        return value if key in SAFE_KEYS else md_escape(value, multiline)
     if isinstance(value, Mapping):
-        return {k: md_defuse(v, k) for k, v in value.items()}
+        return {k: md_defuse(v, k, multiline or k in MULTILINE_KEYS) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [md_defuse(v, key) for v in value]
+        return [md_defuse(v, key, multiline) for v in value]
     return value
 
 

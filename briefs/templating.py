@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,10 +14,41 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
 
 from callbrief.foundation.errors import NotFoundError
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+# Characters that change how text around them is shown without being seen: bidi embeddings,
+# overrides and isolates (an RLO renders the rest of a sentence backwards), marks, zero-width
+# spaces and joiners, word joiners, BOMs, other control characters. They are dropped from every
+# rendered value; the stored post keeps them.
+INVISIBLE = re.compile(
+    "[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"  # bidi controls and marks
+    "\u200b\u200c\u2060-\u2064\ufeff\u180e\u00ad"  # zero-width, invisible operators, BOM
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"  # C0 (tab and newlines kept) and C1 controls
+)
+# a zero-width joiner is kept between two symbols (emoji sequences such as 👩‍💻), dropped elsewhere
+LONE_JOINER = re.compile(
+    "(?<![\u2600-\u27bf\U0001f000-\U0001faff\ufe0f])\u200d|\u200d(?![\u2600-\u27bf\U0001f000-\U0001faff])"
+)
+
+
+def visible(text: str) -> str:
+    """`text` without bidi controls, zero-width and control characters (see INVISIBLE)."""
+    if text.isascii() and text.isprintable():
+        return text
+    return LONE_JOINER.sub("", INVISIBLE.sub("", text))
+
+
+def finalize(value: object) -> object:
+    """Every value a template prints passes here: invisible characters go, markup stays markup."""
+    if isinstance(value, Markup):
+        return Markup(visible(str(value)))
+    if isinstance(value, str):
+        return visible(value)
+    return value
 
 
 @lru_cache(maxsize=8)
@@ -37,6 +69,7 @@ def environment(user_dir: str | None = None) -> ImmutableSandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=finalize,
     )
     env.filters["lower"] = lower
     return env

@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DatabaseError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -33,7 +33,8 @@ def make_engine(url: str) -> Engine:
     """Create an engine for a SQLAlchemy URL (SQLite file, in-memory SQLite or PostgreSQL)."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
+        parsed.port  # noqa: B018 - a port that is not a number fails here, not at connect time
+    except (ArgumentError, ValueError):
         raise StorageError(
             f"Database URL {url!r} is not valid. Use e.g. sqlite:///callbrief.db or "
             "postgresql://user@host:5432/dbname."
@@ -42,7 +43,14 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(
+                    f"Cannot create the folder {folder} for the database: "
+                    f"{exc.strerror or exc}. Choose another path with --db or CALLBRIEF_DB."
+                ) from None
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
             kwargs.update(connect_args={"check_same_thread": False}, poolclass=StaticPool)
@@ -69,7 +77,7 @@ def migrate(engine: Engine) -> None:
     """Upgrade the schema to the newest revision; safe to call on every start."""
     try:
         command.upgrade(alembic_config(engine), "heads")
-    except OperationalError as exc:
+    except DatabaseError as exc:  # OperationalError included: no server, a file that is no database
         raise StorageError(
             f"Cannot open or migrate the database at "
             f"{engine.url.render_as_string(hide_password=True)}: {exc.orig}. "

@@ -49,10 +49,14 @@ def test_the_cookie_is_secure_behind_a_trusted_tls_proxy_only(workspace):
         app = create_app(settings, engine, secret_key="s", trust_proxy=trust)
         with TestClient(app, follow_redirects=False) as c:
             form = c.get("/login", headers={"X-Forwarded-Proto": "https"})
+            assert ("Secure" in form.headers["set-cookie"]) is expected
+            # a client's jar keeps Secure cookies for https: hand the login cookie over as such
+            pre = form.headers["set-cookie"].split(";")[0]
+            c.cookies.clear()
             response = c.post(
                 "/login",
                 data={"username": "ayse", "password": PASSWORD, "csrf_token": csrf_of(form.text)},
-                headers={"X-Forwarded-Proto": "https"},
+                headers={"X-Forwarded-Proto": "https", "Cookie": pre},
             )
             assert ("Secure" in response.headers["set-cookie"]) is expected
 
@@ -100,7 +104,7 @@ def test_the_queue_links_each_case_top_case_first(client, as_user, workspace):
     _, _, ids = workspace
     as_user("ayse")
     html = client.get("/queue").text
-    links = re.findall(r'href="/cases/(\d+)"', html)
+    links = re.findall(r'<a href="/cases/(\d+)"', html)
     assert links[0] == str(ids["top"])  # overdue first
     assert set(links) == {str(i) for i in ids.values()}
 
@@ -172,7 +176,7 @@ def test_claim_gives_the_case_to_the_user(client, as_user, workspace):
         case = session.get(Case, ids["second"])
         assert (case.agent, case.status) == ("ayse", "assigned")
     mine = client.get("/queue?mine=1").text
-    assert re.findall(r'href="/cases/(\d+)"', mine) == [str(ids["second"])]
+    assert re.findall(r'<a href="/cases/(\d+)"', mine) == [str(ids["second"])]
 
 
 def test_a_brand_restricted_user_gets_404_for_another_brands_case(client, as_user, workspace):
@@ -185,7 +189,7 @@ def test_a_brand_restricted_user_gets_404_for_another_brands_case(client, as_use
     assert client.post(f"/cases/{ids['top']}/outcome", data=post).status_code == 404
     assert client.post(f"/cases/{ids['top']}/claim", data={"csrf_token": csrf}).status_code == 404
     queue = client.get("/queue").text
-    assert re.findall(r'href="/cases/(\d+)"', queue) == [str(ids["nordbank"])]
+    assert re.findall(r'<a href="/cases/(\d+)"', queue) == [str(ids["nordbank"])]
     assert client.get("/queue?brand=Kargola").text.count('href="/cases/') == 0
     assert "kargom" not in client.get("/search?q=kargom").text.lower().split("<table")[-1]
 
@@ -195,7 +199,7 @@ def test_queue_filters_by_brand_language_and_category(client, as_user, workspace
     as_user("mira")
 
     def cases(query):
-        return re.findall(r'href="/cases/(\d+)"', client.get(f"/queue?{query}").text)
+        return re.findall(r'<a href="/cases/(\d+)"', client.get(f"/queue?{query}").text)
 
     assert cases("brand=Nordbank") == [str(ids["nordbank"])]
     assert cases("category=account") == [str(ids["nordbank"])]
@@ -263,6 +267,7 @@ def test_csv_export_defuses_formulas(client, as_user, workspace):
 
     with session_scope(engine) as session:
         w = World(session)
+        w.n = 1000  # platform ids after the workspace's own
         w.post(w.author("evil"), utcnow() - timedelta(hours=1), text="=HYPERLINK(\"x\") kargola")
     as_user("mira")
     response = client.get("/search.csv?q=hyperlink")
@@ -290,7 +295,7 @@ def test_no_page_has_an_inline_script(client, as_user, workspace):
     for path in ("/queue", f"/cases/{ids['top']}", "/digest", "/sla", "/search", "/admin"):
         html = client.get(path).text
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
-        assert not re.search(r"\son\w+=", html), path
+        assert not re.search(r"<[^>]*\son\w+=", html), path  # no handler attribute in a tag
 
 
 def test_the_hostile_post_is_escaped_text(client, as_user, workspace):
