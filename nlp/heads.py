@@ -23,6 +23,7 @@ class Head:
     classes: list[str]
     layers: list[tuple[np.ndarray, np.ndarray]]
     ngram_weights: np.ndarray | None = None  # (nlp.features.N_FEATURES, classes), linear heads
+    activation: str = "softmax"  # or "sigmoid": one independent yes/no per class (multi-label)
 
     def proba(
         self, vectors: np.ndarray, grams: Sequence[tuple[np.ndarray, np.ndarray]] | None = None
@@ -39,6 +40,8 @@ class Head:
             for row, (idx, val) in enumerate(grams):
                 if len(idx):
                     h[row] += val @ self.ngram_weights[idx].astype(np.float32)
+        if self.activation == "sigmoid":
+            return 1 / (1 + np.exp(-np.clip(h, -30, 30)))
         if len(self.classes) == 2 and h.shape[1] == 1:  # sklearn binary: one logit
             h = np.concatenate([-h, h], axis=1) / 2
         h = h - h.max(axis=1, keepdims=True)
@@ -52,6 +55,9 @@ class HeadSet:
 
     heads: dict[str, Head]
     meta: dict[str, Any] = field(default_factory=dict)
+    # the packaged taxonomy's exemplars, encoded at training time: text -> vector, so that
+    # starting up encodes only exemplars a user added
+    exemplars: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def encoder(self) -> str:
@@ -66,11 +72,24 @@ class HeadSet:
         return self.heads.get(name)
 
 
-def save_heads(path: Path, heads: dict[str, Head], meta: dict[str, Any]) -> None:
+EXEMPLARS = "__exemplars__"
+
+
+def save_heads(
+    path: Path,
+    heads: dict[str, Head],
+    meta: dict[str, Any],
+    exemplars: dict[str, np.ndarray] | None = None,
+) -> None:
     """Write heads as one .npz of float32 arrays plus a JSON metadata entry."""
     arrays: dict[str, np.ndarray] = {"__meta__": np.array(json.dumps(meta, ensure_ascii=False))}
+    if exemplars:
+        arrays[f"{EXEMPLARS}/texts"] = np.array(list(exemplars))
+        arrays[f"{EXEMPLARS}/vectors"] = np.stack(list(exemplars.values())).astype(np.float16)
     for name, head in heads.items():
         arrays[f"{name}/classes"] = np.array(head.classes)
+        if head.activation != "softmax":
+            arrays[f"{name}/activation"] = np.array(head.activation)
         for i, (w, b) in enumerate(head.layers):
             arrays[f"{name}/w{i}"] = w.astype(np.float32)
             arrays[f"{name}/b{i}"] = b.astype(np.float32)
@@ -93,7 +112,12 @@ def load_heads(path: str | Path | None = None) -> HeadSet:
     try:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["__meta__"]))
-            names = sorted({k.split("/")[0] for k in data.files if "/" in k})
+            names = sorted({k.split("/")[0] for k in data.files if "/" in k} - {EXEMPLARS})
+            exemplars: dict[str, np.ndarray] = {}
+            if f"{EXEMPLARS}/texts" in data.files:
+                vectors = data[f"{EXEMPLARS}/vectors"].astype(np.float32)
+                texts = [str(t) for t in data[f"{EXEMPLARS}/texts"]]
+                exemplars = dict(zip(texts, vectors, strict=True))
             heads = {}
             for name in names:
                 layers = []
@@ -103,10 +127,13 @@ def load_heads(path: str | Path | None = None) -> HeadSet:
                     i += 1
                 ngrams = data[f"{name}/ngrams"] if f"{name}/ngrams" in data.files else None
                 classes = [str(c) for c in data[f"{name}/classes"]]
-                heads[name] = Head(name, classes, layers, ngrams)
+                activation = "softmax"
+                if f"{name}/activation" in data.files:
+                    activation = str(data[f"{name}/activation"])
+                heads[name] = Head(name, classes, layers, ngrams, activation)
     except (OSError, ValueError, KeyError) as exc:
         raise ModelError(
             f"The heads file {path} is damaged or not a callbrief heads file ({exc}). "
             "Retrain with `python -m callbrief.nlp.training.train --data DIR`."
         ) from None
-    return HeadSet(heads, meta)
+    return HeadSet(heads, meta, exemplars)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from callbrief.foundation.errors import ModelError
 from callbrief.nlp.text import HASHTAG_RE, MENTION_RE, URL_RE
@@ -42,12 +43,18 @@ class LanguageIdentifier:
                 f"{', '.join(SUPPORTED)}. Fix `languages:` in config.yaml."
             )
         self.languages = list(languages)
-        wanted = {Language.from_iso_code_639_1(_iso(c)) for c in self.languages}
-        sinks = {Language.from_iso_code_639_1(_iso(c)) for c in _SINKS}
-        # Preload only the configured languages (all of lingua's models together cost ~1.3 GB).
-        self._detector = LanguageDetectorBuilder.from_languages(*(wanted | sinks)).build()
-        for language in wanted:
-            self._detector.compute_language_confidence(" ", language)
+        self._builder = LanguageDetectorBuilder
+        self._wanted = {Language.from_iso_code_639_1(_iso(c)) for c in self.languages}
+        self._sinks = {Language.from_iso_code_639_1(_iso(c)) for c in _SINKS}
+        self._built: Any = None
+
+    @property
+    def _detector(self) -> Any:
+        """lingua's detector, built on first use (its models load lazily, per language)."""
+        if self._built is None:
+            # only the configured languages and the sinks: all of lingua's models cost ~1.3 GB
+            self._built = self._builder.from_languages(*(self._wanted | self._sinks)).build()
+        return self._built
 
     def identify(
         self, texts: Sequence[str], hints: Sequence[str | None] | None = None

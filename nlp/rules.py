@@ -34,11 +34,37 @@ DOUBLE_CHARGE_RE = re.compile(
 )
 # Clause boundaries: punctuation and the contrast words that start a new statement (folded text).
 CLAUSE_RE = re.compile(r"[,.;:!?\n]+|\s(?:ama|fakat|ancak|amma|lakin|ancaq|but|though)\s")
+# "Harika bir yer ama ... telefonu açan yok": what follows the contrast word is the point.
+CONTRAST_RE = re.compile(r"\s(?:ama|fakat|ancak|amma|lakin|ancaq|but|however|though)\s")
+# Water on electrics: water words within a few words of sockets, fuse boxes or wiring (folded).
+_WATER = r"(?:water|leak\w*|flood\w*|drip\w*|su|suyu|sular|sizinti\w*|sizdi\w*|sizi\w*|axir|axan)"
+_ELECTRICS = (
+    r"(?:fuse\s?box\w*|socket\w*|outlet\w*|wiring|plug\w*|electrics|breaker\w*|sigorta\w*|"
+    r"priz\w*|kablo\w*|salter\w*|pano\w*|sayac\w*|rozetka\w*|elektrik\w*)"
+)
+WATER_ON_ELECTRICS_RE = re.compile(
+    rf"(?<!\w){_WATER}(?!\w)(?:\W+\w+){{0,5}}?\W+{_ELECTRICS}(?!\w)"
+    rf"|(?<!\w){_ELECTRICS}(?:\W+\w+){{0,4}}?\W+{_WATER}(?!\w)"
+)
+WATER_ON_ELECTRICS_RE = re.compile(
+    rf"(?<!\w)(?:{_WATER.replace('=su', 'su')})(?:\W+\w+){{0,5}}?\W+{_ELECTRICS}"
+    rf"|(?<!\w){_ELECTRICS}\w*(?:\W+\w+){{0,4}}?\W+(?:{_WATER.replace('=su', 'su')})(?!\w)"
+)
 # Names the rules below fill in, when the taxonomy has them (a user may disable any of them).
 IRONY = "irony"
 MANAGER_REQUEST, MANAGER, REFUND = "manager_request", "manager", "refund"
+SAFETY, VULNERABLE = "safety_risk", "vulnerable"
 
-IRONY_EMOJI = ("🙃", "🙄", "😒", "🤡", "😏", "🤦", "👏")  # 👏 next to a failure is a slow clap
+IRONY_EMOJI = (
+    "🙃",
+    "🙄",
+    "😒",
+    "🤡",
+    "😏",
+    "🤦",
+    "👏",
+    "🙂",
+)  # 👏, 🙂 after a failure: a slow clap
 NEGATIVE_EMOJI = ("😡", "😠", "🤬", "😤", "👎", "😞", "😢", "😭", "💩")
 POSITIVE_EMOJI = ("😍", "❤", "👍", "🙏", "😊", "🥰", "👏", "💯")
 
@@ -53,6 +79,8 @@ class Cues:
     harm: int = 0  # lost, damaged or missing items, mistreatment, double charges
     polite: int = 0
     irony_marker: bool = False
+    sarcasm: bool = False  # a phrase that is sarcastic on its own ("thanks for nothing")
+    conceded_praise: bool = False  # praise, then "but" and a failure: the failure is the point
     asks: list[str] = field(default_factory=list)
     signals: list[str] = field(default_factory=list)
     priority_cues: list[str] = field(default_factory=list)  # raise priority, never shown
@@ -80,6 +108,11 @@ class CueFinder:
         self._irony = compile_keywords(lex["irony_markers"])
         self._resolved = compile_keywords(lex["resolved"])
         self._damage = compile_keywords(lex.get("damage") or {})
+        self._sarcasm = compile_keywords(lex.get("sarcasm") or {})
+        self._not_refund = compile_keywords(lex.get("not_refund") or {})
+        self._no_heating = compile_keywords(lex.get("no_heating") or {})
+        self._freezing = compile_keywords(lex.get("freezing") or {})
+        self._medicine = compile_keywords(lex.get("medicine") or {})
         self._priority = {
             name: compile_keywords(spec.get("keywords") or {})
             for name, spec in (lex.get("priority_cues") or {}).items()
@@ -110,7 +143,11 @@ class CueFinder:
             irony_marker=bool(self._count(self._irony, folded))
             or any(e in raw for e in IRONY_EMOJI),
         )
-        asks = {n for n, e in self.taxonomy.asks.items() if e.find(folded)}
+        cues.sarcasm = bool(self._count(self._sarcasm, folded))
+        cues.irony_marker = cues.irony_marker or cues.sarcasm
+        # "iade kargom" is the parcel being returned, not a request for money back
+        ask_text = self._not_refund.sub(" ", folded) if self._not_refund else folded
+        asks = {n for n, e in self.taxonomy.asks.items() if e.find(ask_text)}
         signals = {n for n, e in self.taxonomy.signals.items() if e.find(folded)}
         if IRONY in signals:
             # irony is not a keyword hit: the pipeline emits it from the irony decision, which
@@ -123,14 +160,39 @@ class CueFinder:
             asks.add(REFUND)
         # keep the taxonomy's order, and only names it has
         cues.asks = [n for n in self.taxonomy.asks if n in asks]
-        cues.signals = [n for n in self.taxonomy.signals if n in signals]
         cues.priority_cues = [n for n, p in self._priority.items() if p and p.search(folded)]
+        if SAFETY in self.taxonomy.signals and self.compound_safety(folded, cues):
+            signals.add(SAFETY)
+        cues.signals = [n for n in self.taxonomy.signals if n in signals]
+        cues.conceded_praise = self.conceded_praise(folded)
         for name, entry in self.taxonomy.categories.items():
             spans = entry.find(folded)
             if spans:
                 cues.category_hits[name] = len(spans)
                 cues.first_hit[name] = spans[0][0]
         return cues
+
+    def compound_safety(self, folded: str, cues: Cues) -> bool:
+        """Risks no single word names: no heating for someone vulnerable or in the cold, missing
+        medicine, water on electrics."""
+        if WATER_ON_ELECTRICS_RE.search(folded):
+            return True
+        vulnerable = VULNERABLE in cues.priority_cues
+        if self._count(self._no_heating, folded) and (
+            vulnerable or self._count(self._freezing, folded)
+        ):
+            return True
+        return bool(self._count(self._medicine, folded) and cues.failure)
+
+    def conceded_praise(self, folded: str) -> bool:
+        """Praise before "ama/but" and a failure after it, with no praise in the tail."""
+        parts = CONTRAST_RE.split(folded)
+        if len(parts) < 2:
+            return False
+        head, tail = " ".join(parts[:-1]), parts[-1]
+        return bool(
+            self._count(self._pos, head) and self._found(tail) and not self._count(self._pos, tail)
+        )
 
     def failures(self, folded: str) -> int:
         """Failure words plus negated tr/az verbs, less problems reported as solved."""
@@ -167,17 +229,3 @@ def strip_names(folded: str, brand: str | None = None) -> str:
         body = r"\s+".join(re.escape(piece) for piece in name)
         folded = re.sub(rf"(?<!\w){body}[\w']*", " ", folded)
     return folded
-
-
-def is_ironic(cues: Cues, complaint_evidence: bool) -> bool:
-    """Sarcasm: an explicit marker, or praise words around a problem (with no polite framing)."""
-    if cues.irony_marker and (complaint_evidence or cues.failure or cues.negative):
-        return True
-    return bool(
-        cues.positive
-        and cues.failure
-        and cues.negative == 0
-        and complaint_evidence
-        and not cues.polite
-        and cues.positive >= cues.failure
-    )

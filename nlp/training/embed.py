@@ -15,6 +15,15 @@ from callbrief.nlp.encoders import Encoder
 from callbrief.nlp.text import model_text
 
 DEFAULT_CACHE = Path("/tmp/callbrief-embeddings")
+SAVE_EVERY = 2048
+
+
+def _save(path: Path, known: dict[str, np.ndarray]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    keys = list(known)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, keys=np.array(keys), vectors=np.stack([known[k] for k in keys]))
+    tmp.replace(path)
 
 
 def _cache_file(cache_dir: Path, encoder_name: str) -> Path:
@@ -51,9 +60,9 @@ def embed_cached(
             done = min(start + step, len(order))
             rate = done / max(time.perf_counter() - started, 1e-9)
             print(f"  {label}: {done}/{len(order)} encoded ({rate:.0f}/s)", file=sys.stderr)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        all_keys = list(known)
-        np.savez(path, keys=np.array(all_keys), vectors=np.stack([known[k] for k in all_keys]))
+            if done % SAVE_EVERY < step:  # an interrupted run keeps what it encoded
+                _save(path, known)
+        _save(path, known)
     if not keys:
         return np.zeros((0, encoder.dim), dtype=np.float32)
     return np.stack([known[k] for k in keys]).astype(np.float32)
@@ -70,6 +79,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", default=None)
     args = parser.parse_args(argv)
     examples = load(args.data)
+    # what training and scoring need most first: our own posts, then test, train, dev
+    order = {"test": 1, "train": 2, "dev": 3}
+    examples.sort(key=lambda ex: (ex.dataset != "labelled", order.get(ex.split, 4)))
     encoder = build_encoder(args.encoder, args.model)
     embed_cached(encoder, [ex.text for ex in examples], label="all")
 

