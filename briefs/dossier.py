@@ -1,4 +1,10 @@
-"""Turn a case's stored rows into the plain data a brief template shows; no formatting here."""
+"""A case's loaded rows -> the plain data a brief template shows: facts -> reasoning -> data.
+
+`storage.dossier` loads everything once (`CaseRows`); the pure modules decide: `matters` (history
+by matter), `authority` (limits, approval, whom to call), `objections` (chosen and filled from
+the facts), `fallback` (the next channel when phoning fails), `reply` (the public reply draft),
+`speech` (address forms and times read aloud). Nothing here queries or formats for display.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +12,24 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from callbrief.briefs.links import expansions, href, segments
-from callbrief.briefs.playbook import Playbook, avoid_phrases, choose_objections
+from callbrief.briefs import authority, fallback, matters, objections, reply, speech
+from callbrief.briefs.links import canonical_url, expansions, href, segments
+from callbrief.briefs.playbook import Playbook, avoid_phrases
 from callbrief.foundation import policy
 from callbrief.foundation.policy import add_working_hours, aware, team_zone
-from callbrief.foundation.settings import LANGUAGES, Settings
+from callbrief.foundation.settings import LANGUAGES, Brand, Settings
 from callbrief.storage.dossier import CaseRows
-from callbrief.storage.models import Analysis, Author, Mention, Outcome
+from callbrief.storage.models import Analysis, Author, Mention
 
 Labeler = Callable[[str, str, str], str]  # (section, name, language) -> display label
 
-TALKED = {"reached", "follow_up", "resolved", "escalated"}  # outcomes where the customer spoke
 GRIEVANCE_SHOWN = 4
 PROFILE_URLS = {"x": "https://x.com/{}", "reddit": "https://www.reddit.com/user/{}"}
 HANDLE_FORMS = {"x": "@{}", "reddit": "u/{}"}
-# the asks an agent is tempted to offer unasked; listing them keeps the call on what was wanted
-OFFERABLE_ASKS = ("refund", "replacement", "repair", "compensation", "apology", "callback")
+RISKS = ("safety", "legal", "churn", "manager")  # the order a red banner lists them in
+TRACKING_TYPES = ("tracking_number", "order_id")
 
 
 def plain_labeler(section: str, name: str, language: str) -> str:
@@ -39,16 +46,27 @@ def taxonomy_labeler(settings: Settings) -> Labeler:
     return load_taxonomy(settings.taxonomy).label
 
 
-class Clock:
-    """Formats times for one team: local wall time, and minutes since or until."""
+def brand_zone(settings: Settings, brand: Brand | None) -> ZoneInfo:
+    """The brand's own time zone, else the team's."""
+    if brand and brand.timezone:
+        return ZoneInfo(brand.timezone)
+    return team_zone(settings.cases)
 
-    def __init__(self, settings: Settings, now: datetime) -> None:
-        self.tz = team_zone(settings.cases)
+
+class Clock:
+    """Times for one brief: read aloud in the brand's zone, and minutes since or until."""
+
+    def __init__(self, zone: ZoneInfo, now: datetime, language: str) -> None:
+        self.tz = zone
         self.now = aware(now) or now
+        self.language = language
 
     def at(self, value: datetime | None) -> str | None:
         value = aware(value)
         return value.astimezone(self.tz).strftime("%Y-%m-%d %H:%M") if value else None
+
+    def say(self, value: datetime | None) -> str | None:
+        return speech.spoken(aware(value), self.now, self.tz, self.language)
 
     def minutes_ago(self, value: datetime | None) -> int | None:
         value = aware(value)
@@ -87,52 +105,50 @@ def _post(
     clock: Clock,
     handles: dict[int, str],
     focus_id: int | None,
+    titles_seen: set[str],
 ) -> dict[str, Any]:
     short = expansions(mention.raw)
     links = [str(u) for u in (mention.links or [])]
+    url = canonical_url(mention)
+    # a Reddit comment repeats its thread's title; print each title once per brief
+    title = mention.title if mention.title and mention.title not in titles_seen else None
+    if mention.title:
+        titles_seen.add(mention.title)
+    text_segments = segments(mention.text, links, short)
+    if title and text_segments and text_segments[0].get("text", "").startswith(title):
+        text_segments[0] = {**text_segments[0], "text": text_segments[0]["text"][len(title) :]}
     return {
         "id": mention.id,
         "platform_id": mention.platform_id,
         "channel": mention.channel,
         "handle": handles.get(mention.author_id, ""),
-        "posted_at": clock.at(mention.created_at),
+        "posted_at": clock.say(mention.created_at),
         "minutes_ago": clock.minutes_ago(mention.created_at),
-        "url": mention.url,
-        "href": href(mention.url),
-        "title": mention.title,
+        "url": url,
+        "href": href(url),
+        "title": title,
         "language": (analysis.language if analysis else None) or mention.lang,
-        "segments": segments(mention.text, links, short),
+        "segments": text_segments,
         "parent": segments(mention.parent_text, (), short),
         "quoted": segments(mention.quoted_text, (), short),
-        "links": [{"text": u, "href": href(u)} for u in links],
+        "links": [
+            {"text": u, "href": href(u)}
+            for u in links
+            if u not in (mention.text or "") or u in short.values()
+        ],
         "is_focus": mention.id == focus_id,
         "sentiment": analysis.sentiment_label if analysis else None,
     }
 
 
-def _broken(outcome: Outcome, later: list[Outcome], now: datetime) -> bool:
-    # a promise is broken when its follow-up time passed and nobody recorded anything after it
-    due = aware(outcome.follow_up_at)
-    if not outcome.promise or due is None or due >= now:
-        return False
-    made = aware(outcome.created_at)
-    return not any((aware(o.created_at) or made) > made for o in later if o is not outcome)  # type: ignore[operator]
-
-
-def _outcome(outcome: Outcome, siblings: list[Outcome], clock: Clock) -> dict[str, Any]:
-    return {
-        "at": clock.at(outcome.created_at),
-        "result": outcome.result,
-        "agent": outcome.agent,
-        "note": outcome.note,
-        "promise": outcome.promise,
-        "follow_up_at": clock.at(outcome.follow_up_at),
-        "broken": _broken(outcome, siblings, clock.now),
-    }
-
-
 def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(i for i in items if i))
+
+
+def _money_text(amount: float, currency: str) -> str:
+    return (
+        f"{amount:,.0f} {currency}" if float(amount).is_integer() else f"{amount:,.2f} {currency}"
+    )
 
 
 def build_dossier(
@@ -144,7 +160,6 @@ def build_dossier(
     now: datetime,
 ) -> dict[str, Any]:
     """Everything a brief shows about one case, as plain data for the templates."""
-    clock = Clock(settings, now)
     brand = settings.brand(rows.focus.brand)
     agent_language = settings.agent_language or (brand.language if brand else "en")
     analyses = [rows.analyses[m.id] for m in rows.mentions if m.id in rows.analyses]
@@ -153,6 +168,7 @@ def build_dossier(
     call_language = (focus_analysis.language if focus_analysis else None) or rows.focus.lang
     if call_language not in LANGUAGES:
         call_language = agent_language
+    clock = Clock(brand_zone(settings, brand), now, agent_language)
     handles = _handles(rows)
 
     counted = Counter(a.category for a in analyses if a.category).most_common(1)
@@ -168,22 +184,62 @@ def build_dossier(
             if isinstance(e, dict)
         }.values()
     )
+    tracking = next((e["text"] for e in entities if e.get("type") in TRACKING_TYPES), None)
 
-    case_id = rows.case.id if rows.case else None
-    history = _history(rows, clock, labels, agent_language)
-    broken = history["broken_promises"]
-    times_explained = history["times_explained"]
+    def category_label(name: str | None) -> str | None:
+        return labels("categories", name, agent_language) if name and name != "other" else None
 
+    history = matters.history(rows, clock.say, clock.now, category_label)
+    this = history["this_matter"]
     history_facts = set()
-    if times_explained >= 2:
+    if this["times"] >= 2:
         history_facts.add("repeat_contact")
-    if broken:
+    if history["broken_promises"]:
         history_facts.add("broken_promise")
     if rows.earlier_cases:
         history_facts.add("earlier_case")
+
+    risk = {
+        "safety": "safety_risk" in signals,
+        "legal": "legal_threat" in signals,
+        "churn": "churn_threat" in signals or "cancel" in asks,
+        "manager": "manager" in asks or "manager_request" in signals,
+    }
     offer = settings.offer_for(rows.focus.brand, category)
-    contact = (brand.escalation_contact if brand else None) or offer.approver
-    objections = choose_objections(
+    texts = [e["text"] for e in entities if e.get("type") == "amount"]
+    texts += [m.text for m in rows.mentions]
+    power = authority.decide(
+        offer, brand, texts=texts, asks=asks, category=category, churn=risk["churn"]
+    )
+    contacts = {
+        purpose: authority.contact_for(brand, purpose, fallback=offer.approver)
+        for purpose in ("safety", "legal", "manager", "default")
+    }
+    contacts["approval"] = power.approver
+
+    name = (
+        (rows.customer.display_name if rows.customer else None)
+        or rows.author.name
+        or handles.get(rows.author.id or -1, rows.author.handle)
+    )
+    brand_said = [m.parent_text or "" for m in rows.mentions]
+    greet = speech.address(name, call_language, brand_said)
+    limit_text = _money_text(power.limit, power.currency) if power.limit else None
+    asked = power.over or power.foreign or power.at_stake
+    amount_text = asked[0].text if asked else None
+    values = {
+        "brand": rows.focus.brand,
+        "times": speech.times(this["times"], call_language) if this["times"] >= 2 else None,
+        "quote": grievance[0] if grievance else None,
+        "tracking": tracking,
+        "amount": amount_text,
+        "limit": limit_text,
+        "approver": power.approver.speaker,
+        "manager": contacts["manager"].speaker,
+        "safety": contacts["safety"].speaker,
+        "contact": contacts["default"].speaker,
+    }
+    chosen = objections.choose(
         playbook,
         {
             "categories": {category or "other"},
@@ -193,13 +249,11 @@ def build_dossier(
         },
         language=call_language,
         agent_language=agent_language,
-        values={
-            "brand": rows.focus.brand,
-            "times": str(times_explained),
-            "contact": contact,
-            "approver": offer.approver,
-        },
+        values=values,
+        needs_approval=power.needs_approval,
+        churn_needs_approval=power.churn_needs_approval,
     )
+    avoid = [dict(r) for r in avoid_phrases(playbook, call_language)]
 
     priority = rows.case.priority if rows.case else max((a.priority for a in analyses), default=0.0)
     opened = aware(rows.case.opened_at) if rows.case else aware(rows.mentions[0].created_at)
@@ -217,39 +271,99 @@ def build_dossier(
 
     focus_post = rows.focus
     first = rows.mentions[0]
-    name = (
-        (rows.customer.display_name if rows.customer else None)
-        or rows.author.name
-        or handles.get(rows.author.id or -1, rows.author.handle)
+    phone = rows.customer.phone if rows.customer else None
+    email = rows.customer.email if rows.customer else None
+    people = [_handle(a) for a in rows.authors]
+    dm = [h for h in people if h["channel"] in fallback.DM_CHANNELS]
+    case_id = rows.case.id if rows.case else None
+    agent = rows.case.agent if rows.case else None
+    switch = fallback.plan(
+        settings.channel_switch,
+        unreachable=this["unreachable"],
+        phone=phone,
+        email=email,
+        dm_handles=dm,
+        branch=brand.branch if brand else None,
+        language=call_language,
+        values={
+            "name": greet,
+            "brand": rows.focus.brand,
+            "case": f"#{case_id}" if case_id is not None else focus_post.platform_id,
+            "agent": agent or "",
+        },
+    )
+    titles: set[str] = set()
+    posts = [
+        _post(m, rows.analyses.get(m.id or -1), clock, handles, focus_post.id, titles)
+        for m in rows.mentions
+    ]
+    earlier_posts = [
+        _post(m, rows.analyses.get(m.id or -1), clock, handles, None, titles)
+        for m in rows.earlier_mentions
+        if m.case_id is None  # posts of another case show under that case
+    ]
+    reply_draft = reply.draft(
+        language=call_language,
+        channel=focus_post.channel,
+        handle=rows.author.handle if focus_post.channel == "x" else None,
+        name=greet,
+        category=category,
+        facts={"tracking": tracking, "amount": amount_text},
+        safety=risk["safety"],
+        has_phone=bool(phone),
+        avoid=[str(a["phrase"]) for a in avoid],
     )
     versions = _unique(sorted({a.model_version for a in analyses}))
+    ask_rows = [{"name": n, "label": labels("asks", n, agent_language)} for n in asks]
     return {
         "language": agent_language,
         "call_language": call_language,
+        "data": {
+            "case": str(case_id) if case_id is not None else "",
+            "language": agent_language,
+            "category": category or "",
+            "asks": ",".join(asks),
+            "signals": ",".join(signals),
+            "needs_approval": "true" if power.needs_approval else "false",
+        },
         "meta": {
             "analysis": ", ".join(versions) if versions else "none",
             "playbook": playbook.version,
             "generated_at": clock.at(clock.now),
             "timezone": str(clock.tz),
         },
+        "summary": {
+            "address": greet,
+            "said": grievance[0] if grievance else None,
+            "asks": [a["label"] for a in ask_rows],
+            "risks": [r for r in RISKS if risk[r]],
+            "needs_approval": power.needs_approval,
+            "over": [m.text for m in power.over],
+            "foreign": [m.text for m in power.foreign],
+            "limit": limit_text,
+            "approver": power.approver.as_dict(),
+            "open_elsewhere": len(history["open_elsewhere"]),
+            "switch": switch["switch"],
+        },
         "customer": {
             "name": name,
-            "phone": rows.customer.phone if rows.customer else None,
-            "email": rows.customer.email if rows.customer else None,
-            "handles": [_handle(a) for a in rows.authors],
+            "address": greet,
+            "phone": phone,
+            "email": email,
+            "handles": people,
             "influence": _influence(rows.authors),
         },
-        "brand": {"name": focus_post.brand, "escalation_contact": contact},
+        "brand": {"name": focus_post.brand},
         "case": {
             "id": case_id,
             "status": rows.case.status if rows.case else None,
-            "agent": rows.case.agent if rows.case else None,
+            "agent": agent,
             "priority": round(priority, 2),
             "priority_level": _level(priority, 0.7, 0.4),
-            "opened_at": clock.at(opened),
+            "opened_at": clock.say(opened),
             "sla": {
                 "state": sla_state,
-                "due_at": clock.at(due),
+                "due_at": clock.say(due),
                 "minutes": sla_minutes,
                 "hours": settings.cases.sla_first_callback_hours,
             },
@@ -257,18 +371,15 @@ def build_dossier(
         "focus": {
             "channel": focus_post.channel,
             "platform_id": focus_post.platform_id,
-            "first_posted_at": clock.at(first.created_at),
+            "first_posted_at": clock.say(first.created_at),
             "minutes_ago": clock.minutes_ago(first.created_at),
             "last_minutes_ago": clock.minutes_ago(rows.mentions[-1].created_at),
         },
-        "posts": [
-            _post(m, rows.analyses.get(m.id or -1), clock, handles, focus_post.id)
-            for m in rows.mentions
-        ],
+        "posts": posts,
         "grievance": {
             "sentences": grievance,
             "category": category,
-            "category_label": labels("categories", category, agent_language) if category else None,
+            "category_label": category_label(category),
             "sentiment": latest.sentiment_label if latest else None,
             "sentiment_score": round(latest.sentiment_score, 2) if latest else None,
             "irony": any(a.irony for a in analyses) or "irony" in signals,
@@ -276,76 +387,33 @@ def build_dossier(
             "entities": entities,
             "analysed": bool(analyses),
         },
-        "asks": {
-            "asked": [{"name": n, "label": labels("asks", n, agent_language)} for n in asks],
-            "not_asked": [
-                {"name": n, "label": labels("asks", n, agent_language)}
-                for n in OFFERABLE_ASKS
-                if n not in asks
-            ],
-        },
+        "asks": {"asked": ask_rows},
         "signals": [{"name": n, "label": labels("signals", n, agent_language)} for n in signals],
         "history": {
             **history,
-            "repeat": "repeat_contact" in history_facts or "repeat_contact" in signals,
+            "earlier_posts": earlier_posts,
+            "repeat": "repeat_contact" in history_facts,
+            "times_said": speech.times(this["times"], agent_language),
         },
-        "objections": [vars(o) for o in objections],
+        "objections": [vars(o) for o in chosen],
         "offer": {
             "configured": bool(settings.offers),
             "max_credit": offer.max_credit,
             "currency": offer.currency,
+            "limit": limit_text,
             "may_offer": [labels("asks", n, agent_language) for n in offer.may_offer],
             "needs_approval": [labels("asks", n, agent_language) for n in offer.needs_approval],
-            "approver": offer.approver,
+            "approver": power.approver.as_dict(),
+            "over": [m.text for m in power.over],
+            "foreign": [m.text for m in power.foreign],
         },
-        "avoid": [dict(r) for r in avoid_phrases(playbook, call_language)],
+        "avoid": avoid,
         "escalation": {
-            "manager": "manager" in asks or "manager_request" in signals,
-            "legal": "legal_threat" in signals,
-            "safety": "safety_risk" in signals,
-            "churn": "churn_threat" in signals or "cancel" in asks,
-            "contact": contact,
-            "approver": offer.approver,
+            **risk,
+            "contacts": {k: c.as_dict() for k, c in contacts.items()},
         },
-    }
-
-
-def _history(rows: CaseRows, clock: Clock, labels: Labeler, language: str) -> dict[str, Any]:
-    """Earlier posts, cases and callbacks of this person, and how often they had to explain."""
-    case_id = rows.case.id if rows.case else None
-    outcomes_here = rows.outcomes.get(case_id, []) if case_id is not None else []
-    cases: list[dict[str, Any]] = []
-    outcomes: list[dict[str, Any]] = []
-    for case in rows.earlier_cases:
-        done = rows.outcomes.get(case.id or -1, [])
-        shown = [_outcome(o, done, clock) for o in done]
-        outcomes.extend(shown)
-        category = labels("categories", case.category, language) if case.category else None
-        cases.append(
-            {
-                "id": case.id,
-                "status": case.status,
-                "category": category,
-                "opened_at": clock.at(case.opened_at),
-                "outcomes": shown,
-            }
-        )
-    this_case = [_outcome(o, outcomes_here, clock) for o in outcomes_here]
-    outcomes.extend(this_case)
-    calls = sum(1 for o in outcomes if o["result"] in TALKED)
-    posts = len(rows.mentions) + len(rows.earlier_mentions)
-    return {
-        "mentions": [
-            _post(m, rows.analyses.get(m.id or -1), clock, _handles(rows), None)
-            for m in rows.earlier_mentions
-        ],
-        "cases": cases,
-        "this_case_outcomes": this_case,
-        "times_explained": posts + calls,
-        "posts": posts,
-        "calls": calls,
-        "channels": _unique(m.channel for m in [*rows.earlier_mentions, *rows.mentions]),
-        "broken_promises": [o for o in outcomes if o["broken"]],
+        "fallback": switch,
+        "reply": {**reply_draft, "language": call_language},
     }
 
 

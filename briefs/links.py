@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 URL = re.compile(r"https?://[^\s<>\"'\]]+", re.IGNORECASE)
 HREF = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
@@ -66,3 +67,23 @@ def segments(
     if cursor < len(text):
         pieces.append({"kind": "text", "text": text[cursor:]})
     return pieces
+
+
+CANONICAL_HOSTS = {"x": "https://x.com", "reddit": "https://www.reddit.com"}
+KNOWN_HOSTS = {
+    "x": {"x.com", "twitter.com", "www.twitter.com", "mobile.twitter.com"},
+    "reddit": {"www.reddit.com", "reddit.com", "old.reddit.com"},
+}
+
+
+def canonical_url(mention: Any) -> str | None:
+    """The post's address on its own platform, whichever host (a replay, a proxy) fetched it."""
+    url = getattr(mention, "url", None)
+    channel = getattr(mention, "channel", None)
+    if not url or channel not in CANONICAL_HOSTS:
+        return url
+    parts = urlsplit(url)
+    if parts.hostname in KNOWN_HOSTS[channel] and parts.scheme == "https":
+        return url
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return CANONICAL_HOSTS[channel] + (path if path.startswith("/") else "/" + path)

@@ -16,9 +16,19 @@ from callbrief.foundation.errors import ConfigError
 
 DEFAULT_PATH = Path(__file__).with_name("playbook.yaml")
 CONDITIONS = ("categories", "asks", "signals", "history")
-PLACEHOLDERS = ("brand", "times", "contact", "approver")
-MIN_OBJECTIONS = 2
-MAX_OBJECTIONS = 5
+PLACEHOLDERS = (
+    "brand",
+    "times",
+    "contact",
+    "approver",
+    "quote",
+    "tracking",
+    "amount",
+    "limit",
+    "manager",
+    "safety",
+)
+OPTIONAL_TEXTS = ("answer_over", "lookup")  # see playbook.yaml's header
 
 
 @dataclass(frozen=True)
@@ -28,7 +38,7 @@ class Entry:
     id: str
     weight: float
     when: Mapping[str, frozenset[str]]
-    text: Mapping[str, Mapping[str, str]]  # language -> {"objection", "answer"}
+    text: Mapping[str, Mapping[str, str]]  # language -> {"objection", "answer", ...optional}
     always: bool = False
     languages: frozenset[str] | None = None
 
@@ -44,18 +54,6 @@ class Playbook:
     version: str
     entries: tuple[Entry, ...]
     avoid: Mapping[str, tuple[Mapping[str, str | None], ...]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Objection:
-    """A chosen entry, in the customer's language, with the agent's language alongside."""
-
-    id: str
-    objection: str
-    answer: str
-    language: str
-    gloss_objection: str | None = None  # the agent's language, when it differs
-    gloss_answer: str | None = None
 
 
 def _parse_entry(raw: Any, where: str) -> Entry:
@@ -84,7 +82,11 @@ def _parse_entry(raw: Any, where: str) -> Entry:
         weight=float(raw.get("weight", 5)),
         when={k: frozenset(map(str, v or [])) for k, v in when_raw.items()},
         text={
-            str(k): {"objection": str(v["objection"]), "answer": str(v["answer"])}
+            str(k): {
+                "objection": str(v["objection"]),
+                "answer": str(v["answer"]),
+                **{o: str(v[o]) for o in OPTIONAL_TEXTS if v.get(o)},
+            }
             for k, v in text.items()
         },
         always=bool(raw.get("always", False)),
@@ -140,63 +142,6 @@ def load_playbook(
         entries=tuple(entries.values()),
         avoid={lang: tuple(rows) for lang, rows in avoid.items()},
     )
-
-
-def _fill(text: str, values: Mapping[str, str]) -> str:
-    # plain replacement, not str.format: playbook text comes from users and must not reach
-    # attributes, and values (brand names) must not be re-expanded
-    for name in PLACEHOLDERS:
-        text = text.replace("{" + name + "}", values.get(name, ""))
-    return text
-
-
-def _in_language(entry: Entry, language: str, fallback: str) -> tuple[str, Mapping[str, str]]:
-    for lang in (language, fallback, "en"):
-        if lang in entry.text:
-            return lang, entry.text[lang]
-    lang = next(iter(entry.text))
-    return lang, entry.text[lang]
-
-
-def choose_objections(
-    playbook: Playbook,
-    facts: Mapping[str, set[str]],
-    *,
-    language: str,
-    agent_language: str,
-    values: Mapping[str, str],
-) -> list[Objection]:
-    """Pick 2-5 objections for a case; `facts` maps each condition name to what the case shows."""
-    usable = [e for e in playbook.entries if e.languages is None or language in e.languages]
-    # "you didn't even read my post" is the failure callbrief exists to prevent: `always` entries
-    # compete on weight with the matched ones instead of only filling gaps
-    ranked = [(e.matches(facts), e) for e in usable]
-    ranked = [(n, e) for n, e in ranked if n > 0 or e.always]
-    # weight first (safety before courtesy), then conditions met, then id for stable output
-    ranked.sort(key=lambda pair: (-pair[1].weight, -pair[0], pair[1].id))
-    chosen = [e for _, e in ranked[:MAX_OBJECTIONS]]
-    if len(chosen) < MIN_OBJECTIONS:  # a category the playbook does not cover: use `other`'s
-        spare = [e for e in usable if "other" in e.when.get("categories", ()) and e not in chosen]
-        chosen.extend(
-            sorted(spare, key=lambda e: (-e.weight, e.id))[: MIN_OBJECTIONS - len(chosen)]
-        )
-    result = []
-    for entry in chosen:
-        lang, pair = _in_language(entry, language, agent_language)
-        gloss = None
-        if agent_language != lang and agent_language in entry.text:
-            gloss = entry.text[agent_language]
-        result.append(
-            Objection(
-                id=entry.id,
-                objection=_fill(pair["objection"], values),
-                answer=_fill(pair["answer"], values),
-                language=lang,
-                gloss_objection=_fill(gloss["objection"], values) if gloss else None,
-                gloss_answer=_fill(gloss["answer"], values) if gloss else None,
-            )
-        )
-    return result
 
 
 def avoid_phrases(playbook: Playbook, language: str) -> list[Mapping[str, str | None]]:

@@ -24,7 +24,9 @@ UNITS = {
     "tr": ("gün", "sa", "dk"),
     "az": ("gün", "saat", "dəq"),
 }
-SAFE_KEYS = {"href"}  # validated http(s) URLs only: escaping would break the link target
+# validated http(s) URLs (escaping would break the link target) and our own codes, which the
+# templates look labels up by: never text from a post
+SAFE_KEYS = {"href", "reason", "how", "result", "status", "state", "type", "channel", "sentiment"}
 MULTILINE_KEYS = {"segments", "parent", "quoted"}  # post text, quoted line by line
 # every line ending CommonMark knows (\r alone included), and the Unicode ones editors show
 LINE_BREAK = re.compile("\r\n|[\r\n\u2028\u2029\x85\x0b\x0c]")

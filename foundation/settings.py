@@ -38,6 +38,18 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class EscalationRole(_Model):
+    """A person an agent hands a case to, and how to reach them: a role is called, not mailed."""
+
+    role: str  # "duty manager": what offer limits name as `approver`
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    queue: str | None = None  # a ticket queue or chat channel, when there is no direct line
+    # what they take: approval (above an offer limit), safety, legal, manager, churn, default
+    handles: list[str] = Field(default_factory=lambda: ["default"])
+
+
 class Brand(_Model):
     """A brand we watch: its names, its own accounts per channel, the words customers use."""
 
@@ -48,6 +60,16 @@ class Brand(_Model):
     subreddits: list[str] = Field(default_factory=list)
     feeds: list[str] = Field(default_factory=list)
     escalation_contact: str | None = None
+    escalation: list[EscalationRole] = Field(default_factory=list)
+    timezone: str | None = None  # the brand's own zone for times read aloud; None: cases.timezone
+    branch: str | None = None  # where a customer can walk in, offered when calls fail
+
+    @field_validator("timezone")
+    @classmethod
+    def _brand_zone(cls, value: str | None) -> str | None:
+        if value is not None and (problem := policy.zone_problem(value)):
+            raise ValueError(problem)
+        return value
 
     @field_validator("handles")
     @classmethod
@@ -99,6 +121,14 @@ class XSource(_Model):
     deadline_s: float = Field(default=300.0, gt=0)
     timeout_s: float = Field(default=30.0, gt=0)
 
+    @model_validator(mode="after")
+    def _encrypted(self) -> XSource:
+        if problem := _plain_http_problem(
+            self.base_url, self.allow_insecure_http, "allow_insecure_http"
+        ):
+            raise ValueError(f"base_url: {problem}")
+        return self
+
 
 class RedditSource(_Model):
     enabled: bool = False
@@ -118,19 +148,19 @@ class RedditSource(_Model):
     deadline_s: float = Field(default=300.0, gt=0)
     timeout_s: float = Field(default=30.0, gt=0)
 
+    @model_validator(mode="after")
+    def _encrypted(self) -> RedditSource:
+        for key in ("oauth_url", "reddit_url"):
+            url = getattr(self, key)
+            if problem := _plain_http_problem(url, self.allow_insecure_http, "allow_insecure_http"):
+                raise ValueError(f"{key}: {problem}")
+        return self
+
 
 class RssSource(_Model):
     enabled: bool = False
     cadence_minutes: int = Field(default=60, ge=1)
     timeout_s: float = Field(default=30.0, gt=0)
-
-    @model_validator(mode="after")
-    def _encrypted(self) -> XSource:
-        if problem := _plain_http_problem(
-            self.base_url, self.allow_insecure_http, "allow_insecure_http"
-        ):
-            raise ValueError(f"base_url: {problem}")
-        return self
 
 
 class Sources(_Model):
@@ -149,14 +179,6 @@ class NlpSettings(_Model):
     heads_path: str | None = None  # None: the heads shipped in nlp/weights/
     catalogue: list[str] = Field(default_factory=list)  # product names to spot as entities
 
-    @model_validator(mode="after")
-    def _encrypted(self) -> RedditSource:
-        for key in ("oauth_url", "reddit_url"):
-            url = getattr(self, key)
-            if problem := _plain_http_problem(url, self.allow_insecure_http, "allow_insecure_http"):
-                raise ValueError(f"{key}: {problem}")
-        return self
-
 
 class OfferLimit(_Model):
     """What an agent may give without asking, and who approves more."""
@@ -166,6 +188,18 @@ class OfferLimit(_Model):
     may_offer: list[str] = Field(default_factory=list)
     needs_approval: list[str] = Field(default_factory=list)
     approver: str = "team lead"
+
+
+class ChannelSwitch(_Model):
+    """When phoning fails, which channel to try next and what to send there, per language."""
+
+    after_unreachable: int = Field(default=2, ge=1)
+    order: list[Literal["email", "dm", "branch"]] = Field(
+        default_factory=lambda: ["email", "dm", "branch"]
+    )
+    # channel -> language -> message with {name}, {brand}, {case}, {agent}, {branch} slots;
+    # None: the packaged messages in briefs/fallback.yaml
+    messages: dict[str, dict[str, str]] = Field(default_factory=dict)
 
 
 class CasesSettings(_Model):
@@ -255,6 +289,7 @@ class Settings(_Model):
     # ones; they run in jinja2's sandbox
     templates_dir: str | None = None
     offers: dict[str, dict[str, OfferLimit]] = Field(default_factory=dict)  # brand -> category
+    channel_switch: ChannelSwitch = Field(default_factory=ChannelSwitch)
     cases: CasesSettings = Field(default_factory=CasesSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
     workers: WorkersSettings = Field(default_factory=WorkersSettings)

@@ -19,6 +19,7 @@ from callbrief.foundation.policy import (
     aware,
 )
 from callbrief.foundation.settings import Settings
+from callbrief.storage.matters import SAFETY, CaseMatter, matter_keys, matters_of
 from callbrief.storage.models import Analysis, Author, Case, Mention, Outcome, utcnow
 
 UNKNOWN_CATEGORIES = (None, "", "unknown")
@@ -86,14 +87,6 @@ def _person_filter(author_id: int, customer_id: int | None) -> ColumnElement[boo
     return or_(col(Case.customer_id) == customer_id, col(Case.author_id) == author_id)
 
 
-def _compatible(case_category: str | None, category: str | None) -> bool:
-    return (
-        case_category in UNKNOWN_CATEGORIES
-        or category in UNKNOWN_CATEGORIES
-        or case_category == category
-    )
-
-
 NO_CALLBACK_CHANNELS = ("rss",)
 
 
@@ -112,6 +105,11 @@ def update_cases(
             col(Author.customer_id),
             col(Analysis.category),
             col(Analysis.priority),
+            col(Analysis.entities),
+            col(Analysis.asks),
+            col(Analysis.signals),
+            col(Mention.platform_id),
+            col(Mention.conversation_id),
         )
         .join(Analysis, col(Analysis.mention_id) == Mention.id)
         .join(Author, col(Author.id) == Mention.author_id)
@@ -134,10 +132,12 @@ def update_cases(
             )
         ).scalars()
     )
+    matters = matters_of(session, [c.id for c in candidates])
     for row in rows:
         created = aware(row.created_at)
         assert created is not None
-        case = _matching_case(candidates, row, created, window)
+        post = _PostMatter.of(row)
+        case = _matching_case(candidates, matters, row, post, created, window)
         if case is None:
             case = Case(
                 brand=row.brand,
@@ -160,12 +160,13 @@ def update_cases(
         else:
             case.priority = max(case.priority, row.priority)
             case.last_mention_at = max(aware(case.last_mention_at), created)
-            if case.category in UNKNOWN_CATEGORIES and row.category not in UNKNOWN_CATEGORIES:
-                case.category = row.category
+            if _no_matter_of_its_own(case.category) and not _no_matter_of_its_own(row.category):
+                case.category = row.category  # a follow-up opened it; the matter names it now
             if case.customer_id is None and row.customer_id is not None:
                 case.customer_id = row.customer_id
             case.updated_at = now
             result.merged += 1
+        _absorb(session, matters, case, post, now)
         # an ORM update, so that Mention objects already loaded in this session see their case
         session.execute(update(Mention).where(col(Mention.id) == row.id).values(case_id=case.id))
         if case.id not in result.case_ids:
@@ -174,23 +175,94 @@ def update_cases(
     return result
 
 
-def _matching_case(candidates, row, created: datetime, window: timedelta) -> Case | None:  # type: ignore[no-untyped-def]
-    best: Case | None = None
-    for case in candidates:
-        same_person = case.author_id == row.author_id or (
-            row.customer_id is not None and case.customer_id == row.customer_id
+@dataclass(frozen=True)
+class _PostMatter:
+    """What one post says its matter is: parcel or order numbers, thread, asks and signals."""
+
+    keys: frozenset[str]
+    thread: str | None
+    asks: tuple[str, ...]
+    signals: tuple[str, ...]
+
+    @classmethod
+    def of(cls, row) -> _PostMatter:  # type: ignore[no-untyped-def]
+        return cls(
+            keys=frozenset(matter_keys(row.entities or [])),
+            thread=row.conversation_id or row.platform_id,
+            asks=tuple(row.asks or ()),
+            signals=tuple(row.signals or ()),
         )
-        if not same_person or case.brand != row.brand or case.status not in ACTIVE:
+
+    @property
+    def safety(self) -> bool:
+        return SAFETY in self.signals
+
+
+# a post in one of these categories ("I still can't reach you", "see my earlier post") has no
+# matter of its own: it follows up the person's open case
+FOLLOW_UP_CATEGORIES = ("other", "unreachable")
+
+
+def _no_matter_of_its_own(category: str | None) -> bool:
+    return category in UNKNOWN_CATEGORIES or category in FOLLOW_UP_CATEGORIES
+
+
+def _absorb(
+    session: Session, matters: dict[int, CaseMatter], case: Case, post: _PostMatter, now: datetime
+) -> None:
+    matter = matters.get(case.id)  # type: ignore[arg-type]
+    if matter is None:
+        matter = CaseMatter(case_id=case.id)  # type: ignore[arg-type]
+        matters[case.id] = matter  # type: ignore[index]
+    matter.absorb(
+        keys=post.keys,
+        threads=[post.thread] if post.thread else [],
+        asks=post.asks,
+        signals=post.signals,
+        now=now,
+    )
+    session.add(matter)
+
+
+def _matching_case(  # type: ignore[no-untyped-def]
+    candidates, matters: dict[int, CaseMatter], row, post: _PostMatter, created, window
+) -> Case | None:
+    """The open case this post belongs to: the same parcel, thread or category, never by person
+    alone; a safety matter is kept apart from every other."""
+    best: Case | None = None
+    best_key: tuple[int, datetime] | None = None
+    for case in candidates:
+        if case.brand != row.brand or case.status not in ACTIVE:
             continue
-        if not _compatible(case.category, row.category):
-            continue
-        opened, last = aware(case.opened_at), aware(case.last_mention_at)
-        if not (opened - window <= created <= last + window):
-            continue
-        # prefer the case about exactly this category, then the most recently active one
-        key = (case.category == row.category, aware(case.last_mention_at))
-        if best is None or key > (best.category == row.category, aware(best.last_mention_at)):
-            best = case
+        matter = matters.get(case.id)
+        keys = set(matter.keys) if matter else set()
+        safety_case = bool(matter and matter.safety)
+        same_parcel = bool(post.keys & keys)
+        if same_parcel and post.safety == safety_case:
+            strength = 4  # one parcel, one order: one case, whoever writes and however late
+        else:
+            same_person = case.author_id == row.author_id or (
+                row.customer_id is not None and case.customer_id == row.customer_id
+            )
+            opened, last = aware(case.opened_at), aware(case.last_mention_at)
+            if not same_person or not (opened - window <= created <= last + window):
+                continue
+            if post.keys and keys and not same_parcel:
+                continue  # two different parcels are two matters
+            same_thread = bool(matter and post.thread and post.thread in matter.threads)
+            if post.safety != safety_case:
+                continue  # a safety matter is never merged into another, nor another into it
+            if same_thread:
+                strength = 3
+            elif case.category == row.category and not _no_matter_of_its_own(row.category):
+                strength = 2
+            elif _no_matter_of_its_own(row.category) or _no_matter_of_its_own(case.category):
+                strength = 1  # a follow-up joins the person's open matter
+            else:
+                continue
+        key = (strength, aware(case.last_mention_at))
+        if best_key is None or key > best_key:
+            best, best_key = case, key
     return best
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from callbrief.foundation.errors import StorageError
@@ -61,10 +62,19 @@ def brief_target(session: Session, ref: str) -> list[Mention]:
 
 
 def open_cases(session: Session) -> list[Case]:
-    """Cases still waiting for a callback: not closed, not resolved or escalated; by priority."""
+    """Cases someone still has to call about, by priority: not closed, or escalated.
+
+    An escalated case is closed for the agent but not for the person it went to (the safety
+    team, a manager): they need its brief too.
+    """
     stmt = (
         select(Case)
-        .where(col(Case.closed_at).is_(None), col(Case.status).not_in(CLOSED_STATUSES))
+        .where(
+            or_(
+                and_(col(Case.closed_at).is_(None), col(Case.status).not_in(CLOSED_STATUSES)),
+                col(Case.status) == "escalated",
+            )
+        )
         .order_by(col(Case.priority).desc(), col(Case.id))
     )
     return list(session.exec(stmt).all())
