@@ -268,7 +268,7 @@ def test_csv_export_defuses_formulas(client, as_user, workspace):
     with session_scope(engine) as session:
         w = World(session)
         w.n = 1000  # platform ids after the workspace's own
-        w.post(w.author("evil"), utcnow() - timedelta(hours=1), text="=HYPERLINK(\"x\") kargola")
+        w.post(w.author("evil"), utcnow() - timedelta(hours=1), text='=HYPERLINK("x") kargola')
     as_user("mira")
     response = client.get("/search.csv?q=hyperlink")
     assert response.headers["content-type"].startswith("text/csv")
