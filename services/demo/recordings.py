@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from callbrief.foundation.progress import Progress
-from callbrief.foundation.settings import Brand, Settings
+from callbrief.foundation.settings import Brand, EscalationRole, Settings
 from callbrief.monitor.pacing import Deadline, PacedSession
 from callbrief.services.demo.replay import ReplayServer, load_recording
 from callbrief.services.scan import ScanClients, ScanReport, run_scan
@@ -33,6 +33,29 @@ def demo_brands() -> list[Brand]:
             keywords=["kargola"],
             feeds=[f"{FEED_HOST}/feeds/kargola.atom"],
             escalation_contact="operasyon@kargola.example",
+            timezone="Europe/Istanbul",
+            branch="Kadıköy (Moda Cad. 12)",
+            escalation=[
+                EscalationRole(
+                    role="operasyon müdürü",
+                    name="Elif Şahin",
+                    phone="+90 212 555 01 42",
+                    email="elif.sahin@kargola.example",
+                    handles=["approval", "manager", "legal"],
+                ),
+                EscalationRole(
+                    role="vardiya amiri",
+                    name="Caner Aydın",
+                    phone="+90 212 555 01 10",
+                    handles=["default", "approval"],
+                ),
+                EscalationRole(
+                    role="ürün güvenliği ekibi",
+                    phone="+90 212 555 01 99",
+                    queue="guvenlik",
+                    handles=["safety"],
+                ),
+            ],
         ),
         Brand(
             name="Ulduz Mobil",
@@ -40,6 +63,22 @@ def demo_brands() -> list[Brand]:
             handles={"x": ["ulduzmobil"]},
             keywords=["ulduz mobil", "ulduzmobil"],
             escalation_contact="shikayet@ulduzmobil.example",
+            timezone="Asia/Baku",
+            branch="Nizami küçəsi 24, Bakı",
+            escalation=[
+                EscalationRole(
+                    role="növbə rəhbəri",
+                    name="Kamran Əliyev",
+                    phone="+994 12 555 01 20",
+                    handles=["default", "approval", "manager", "legal"],
+                ),
+                EscalationRole(
+                    role="təhlükəsizlik komandası",
+                    name="Səbinə Quliyeva",
+                    phone="+994 12 555 01 99",
+                    handles=["safety"],
+                ),
+            ],
         ),
         Brand(
             name="Brightwave",
@@ -48,6 +87,22 @@ def demo_brands() -> list[Brand]:
             keywords=["brightwave"],
             subreddits=["brightwave", "HomeNetworking"],
             escalation_contact="escalations@brightwave.example",
+            timezone="Europe/London",
+            escalation=[
+                EscalationRole(
+                    role="duty manager",
+                    name="Priya Shah",
+                    phone="+44 20 5550 0130",
+                    email="escalations@brightwave.example",
+                    handles=["default", "approval", "manager", "legal"],
+                ),
+                EscalationRole(
+                    role="product safety team",
+                    name="Owen Price",
+                    phone="+44 20 5550 0199",
+                    handles=["safety"],
+                ),
+            ],
         ),
     ]
 
@@ -65,6 +120,12 @@ def demo_customers() -> list[dict[str, Any]]:
             "phone": "+44 113 496 0718",
             "email": "tom.harris@example.com",
             "handles": [("x", "tom_h_dev"), ("reddit", "leeds_dev")],
+        },
+        {  # phoned twice without an answer in the agent log: the brief switches to e-mail
+            "name": "Mike O'Neill",
+            "phone": "+1 512 555 0147",
+            "email": "mike.oneill@example.com",
+            "handles": [("x", "mike_o")],
         },
     ]
 
