@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from callbrief.briefs.playbook import avoid_phrases, choose_objections, load_playbook
+from callbrief.briefs.objections import choose
+from callbrief.briefs.playbook import avoid_phrases, load_playbook
 from callbrief.foundation.errors import ConfigError
 
 DEFAULT_CATEGORIES = (
@@ -27,6 +28,18 @@ def _facts(categories=(), asks=(), signals=(), history=()):  # type: ignore[no-u
         "signals": set(signals),
         "history": set(history),
     }
+
+
+def choose_objections(playbook, facts, *, language, agent_language, values, over=False):  # type: ignore[no-untyped-def]
+    return choose(
+        playbook,
+        facts,
+        language=language,
+        agent_language=agent_language,
+        values=values,
+        needs_approval=over,
+        churn_needs_approval=over,
+    )
 
 
 def _ids(facts, language="en"):  # type: ignore[no-untyped-def]
@@ -84,13 +97,70 @@ def test_refund_ask_brings_money_not_coupon_with_placeholders_filled():
         _facts(["delivery"], ["refund"], (), ["repeat_contact"]),
         language="tr",
         agent_language="tr",
-        values={"times": "3", "contact": "Elif"},
+        values={"times": "üç kez", "contact": "Elif", "amount": "149,90 TL", "limit": "250 TRY"},
     )
     by_id = {o.id: o for o in chosen}
     assert by_id["money_not_coupon"].objection == "Ben paramı istiyorum, kupon değil."
-    assert (
-        "3 kez" in by_id["repeat_contact"].answer
-        and "{times}" not in by_id["repeat_contact"].answer
+    assert "149,90 TL tutarındaki iadeyi" in by_id["money_not_coupon"].answer
+    assert "bize üç kez yazdınız" in by_id["repeat_contact"].answer
+    assert "{" not in by_id["repeat_contact"].answer
+
+
+def test_an_answer_whose_fact_is_missing_becomes_a_lookup():
+    chosen = choose_objections(
+        load_playbook(),
+        _facts(["delivery"], (), (), ["repeat_contact"]),
+        language="tr",
+        agent_language="tr",
+        values={"times": None, "tracking": None, "quote": None},
+    )
+    by_id = {o.id: o for o in chosen}
+    assert by_id["delivery_where"].answer is None
+    assert "takip numarası yok" in by_id["delivery_where"].lookup
+    assert by_id["didnt_read"].answer is None and "aynen aktarmaya" in by_id["didnt_read"].lookup
+
+
+def test_above_the_limit_the_refund_answer_asks_the_approver_instead_of_promising():
+    values = {"amount": "$120", "limit": "20 GBP", "approver": "Priya Shah"}
+    chosen = choose_objections(
+        load_playbook(),
+        _facts(["refund_return"], ["refund"]),
+        language="en",
+        agent_language="en",
+        values=values,
+        over=True,
+    )
+    answer = {o.id: o for o in chosen}["money_not_coupon"].answer
+    assert "I'm starting the refund" not in answer
+    assert "up to 20 GBP myself" in answer and "Priya Shah's approval" in answer
+
+
+def test_a_churn_threat_never_promises_no_penalty():
+    for over in (False, True):
+        chosen = choose_objections(
+            load_playbook(),
+            _facts(["outage"], (), ["churn_threat"]),
+            language="en",
+            agent_language="en",
+            values={"approver": "Priya Shah"},
+            over=over,
+        )
+        answer = {o.id: o for o in chosen}["churn"].answer
+        assert "no penalty" not in answer
+        assert ("Priya Shah" in answer) is over
+
+
+@pytest.mark.parametrize("language", ["tr", "az", "en"])
+def test_no_packaged_answer_keeps_an_open_slot(language):
+    for entry in load_playbook().entries:
+        text = entry.text[language]
+        for key in ("answer", "answer_over", "lookup"):
+            body = text.get(key) or ""
+            assert "(" not in body.replace("({limit})", ""), (entry.id, key, body)
+            for slot in ("şurada ve şu saatte", "at this step", "bu mərhələdədir", "bu idi."):
+                assert slot not in body, (entry.id, key)
+    assert "calaşdırın" not in str(load_playbook().entries) and "əksik" not in str(
+        load_playbook().entries
     )
 
 
