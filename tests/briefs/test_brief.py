@@ -131,19 +131,22 @@ def test_repeat_complainer_history_spans_two_channels(any_engine, settings, monk
     with session_scope(any_engine) as session:
         html = render_brief(session, configured, "t3_1abc9z", "html", now=NOW)
     history = _section(html, "history")
-    assert "They have told us about this 4 times" in history
-    assert "channels: X, Reddit" in history
-    assert "internet down again since this morning" in history  # the earlier post on X
-    assert "Case #" in history and "BROKEN: nobody followed up" in history
+    # this matter counts this case's posts only; the earlier outage case is another matter
+    assert "They have told us about this twice" in history
+    assert "channels: Reddit, X" in history
+    other = history[history.index("Other matters") :]
+    assert "Case #" in other and "resolved" in other and "BROKEN: nobody followed up" in other
+    assert "STILL OPEN" not in other
     verbatim = _section(html, "verbatim")
     assert "Six days without a working connection." in verbatim  # this case, on Reddit
     assert "I&#39;ve explained this three times now." in verbatim  # and on X
     objections = _section(html, "objections")
-    assert "This is the third time I&#39;m explaining this." in objections
+    assert "I&#39;ve explained this to you over and over." in objections
+    assert "You&#39;ve told us about this twice" in objections  # our count, not theirs
     assert "You promised to call me back and you never did." in objections
     assert 2 <= objections.count('class="objection"') <= 5
-    header = re.search(r'<header id="header">(.*?)</header>', html, re.S).group(1)
-    assert "@danaw" in header and "u/dana_w" in header and "+44 7700 900123" in header
+    summary = _section(html, "summary")
+    assert "@danaw" in summary and "u/dana_w" in summary and "+44 7700 900123" in summary
 
 
 def test_every_section_is_present_in_order(engine, brief_settings_):
@@ -151,9 +154,9 @@ def test_every_section_is_present_in_order(engine, brief_settings_):
         insert_all(session)
     with session_scope(engine) as session:
         html = render_brief(session, brief_settings_, "1861000000000000001", "html", now=NOW)
-    ids = re.findall(r'<(?:section|header) id="([\w-]+)"', html)
+    ids = re.findall(r'<section id="([\w-]+)"', html)
     assert ids == [
-        "header",
+        "summary",
         "verbatim",
         "grievance",
         "asks",
@@ -162,9 +165,15 @@ def test_every_section_is_present_in_order(engine, brief_settings_):
         "offer",
         "avoid",
         "escalation",
-        "before-you-dial",
+        "fallback",
+        "reply",
+        "opening",
     ]
-    assert 'id="opening"' in html and 'id="checklist"' in html
+    assert 'id="checklist"' in html
+    root = re.search(r"<html ([^>]*)>", html).group(1)
+    assert 'data-category="delivery"' in root and 'data-asks="refund"' in root
+    assert 'data-signals="irony,legal_threat"' in root and 'data-needs-approval="false"' in root
+    assert re.search(r'data-case="\d+"', root) and 'data-language="tr"' in root
     assert '<meta name="callbrief:analysis" content="nlp-test-1">' in html
     assert re.search(r'<meta name="callbrief:playbook" content="\d{4}\.\d+-\d+">', html)
     assert "@page { size: A4" in html and "<link" not in html  # self-contained, prints on A4
