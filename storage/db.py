@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
@@ -73,10 +74,32 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """On PostgreSQL, one migrating process per database URL at a time.
+
+    Several workers that start together on a fresh database would otherwise all create the
+    alembic_version table at once, and all but one fail. The key is the URL, so schemas of one
+    server (search_path) migrate independently; SQLite serialises writers by itself.
+    """
+    if engine.url.get_backend_name() != "postgresql":
+        yield
+        return
+    shown = engine.url.render_as_string(hide_password=True)
+    key = int.from_bytes(hashlib.sha256(f"callbrief-migrate {shown}".encode()).digest()[:7], "big")
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+
+
 def migrate(engine: Engine) -> None:
     """Upgrade the schema to the newest revision; safe to call on every start."""
     try:
-        command.upgrade(alembic_config(engine), "heads")
+        with _migration_lock(engine):
+            command.upgrade(alembic_config(engine), "heads")
     except DatabaseError as exc:  # OperationalError included: no server, a file that is no database
         raise StorageError(
             f"Cannot open or migrate the database at "

@@ -113,9 +113,16 @@ class Workers:
     def log(self, name: str) -> str:
         return (self.folder / f"{name}.log").read_text(encoding="utf-8", errors="replace")
 
-    def wait_ready(self, name: str, timeout: float = 60) -> None:
+    def wait_ready(self, name: str, timeout: float = 180) -> None:
         """Until the worker says it is ready (bounded)."""
-        wait_for(lambda: " ready." in self.log(name), timeout, f"worker {name} to start")
+        proc = self.procs[[p.args[-1] for p in self.procs].index(f"{name}@%h")]
+
+        def ready() -> bool:
+            if proc.poll() is not None:
+                pytest.fail(f"worker {name} exited ({proc.returncode}):\n{self.log(name)[-2000:]}")
+            return " ready." in self.log(name)
+
+        wait_for(ready, timeout, f"worker {name} to start")
 
     def stop(self) -> None:
         for proc in self.procs:
