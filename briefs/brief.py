@@ -29,6 +29,7 @@ from callbrief.storage.db import session_scope
 from callbrief.storage.dossier import (
     CaseRows,
     brief_target,
+    case_mentions,
     load_case_rows,
     load_open_case_rows,
     open_cases,
@@ -103,6 +104,21 @@ def render_brief(
         )
     kit = BriefKit.load(settings, now)
     return render_dossier(kit.dossier(session, found[0]), fmt, user_dir=kit.templates_dir)
+
+
+def case_brief_html(
+    session: Session, settings: Settings, case_id: int, *, now: datetime | None = None
+) -> str:
+    """One case's brief as a whole HTML document: the stable entry point for other faces (web).
+
+    The root element carries data-case, data-language, data-category, data-asks, data-signals
+    and data-needs-approval; sections carry fixed ids (summary first, ... opening).
+    """
+    posts = case_mentions(session, case_id)
+    if not posts:
+        raise NotFoundError(f"No case #{case_id}. Run `callbrief cases` to see the open cases.")
+    kit = BriefKit.load(settings, now)
+    return render_dossier(kit.dossier(session, posts[0], posts), "html", user_dir=kit.templates_dir)
 
 
 def brief_name(case_id: int | None, platform_id: str, fmt: str) -> str:

@@ -331,3 +331,16 @@ def test_templates_dir_setting_reaches_render_brief(engine, brief_settings_, tmp
         assert render_brief(session, brief_settings_, "t3_1abc9z", "md", now=NOW) == (
             "Call Dana Whitfield\n"
         )
+
+
+def test_case_brief_html_is_the_stable_html_entry_point(engine, brief_settings_):
+    from callbrief.briefs.brief import case_brief_html
+
+    with session_scope(engine) as session:
+        cases = insert_all(session)
+    with session_scope(engine) as session:
+        html = case_brief_html(session, brief_settings_, cases["en"].id, now=NOW)
+        assert html == render_brief(session, brief_settings_, "t3_1abc9z", "html", now=NOW)
+        with pytest.raises(NotFoundError, match="No case #999"):
+            case_brief_html(session, brief_settings_, 999, now=NOW)
+    assert f'data-case="{cases["en"].id}"' in html and 'data-needs-approval="false"' in html
