@@ -139,13 +139,19 @@ def _channel_actions(focus, reply: str) -> list[tuple[str, str]]:  # type: ignor
 
 
 @router.post("/cases/{case_id}/claim")
-def claim(request: Request, case_id: int, csrf_token: str = Form("")) -> Response:
+def claim(
+    request: Request,
+    case_id: int,
+    csrf_token: str = Form(""),
+    next_page: str = Form("", alias="next"),
+) -> Response:
     me = viewer(request)
     check_csrf(me.csrf_token, csrf_token)
     with session_scope(context(request).engine) as session:
         actions.claim(session, me, case_id)
-    back = request.headers.get("hx-current-url") or f"/cases/{case_id}"
-    return RedirectResponse(back if back.startswith("/") else f"/cases/{case_id}", 303)
+    # back where the claim was made (the queue), never to another site
+    local = next_page.startswith("/") and not next_page.startswith("//")
+    return RedirectResponse(next_page if local else f"/cases/{case_id}", 303)
 
 
 def _amount(text: str) -> float | None:

@@ -57,6 +57,11 @@ class QueueFeed:
         self._changed = asyncio.Condition()
         self._task: asyncio.Task[None] | None = None
 
+    @property
+    def ready(self) -> bool:
+        """Whether the poller has read the first signature (changes from now on are seen)."""
+        return self._signature is not None
+
     def _read(self) -> tuple[str, int]:
         with session_scope(self.engine) as session:
             return workspace.queue_signature(session)
