@@ -474,6 +474,40 @@ def digest(
 
 @app.command()
 @handled
+def erase(
+    ctx: typer.Context,
+    author: str | None = typer.Option(None, "--author", help="The person's handle."),
+    channel: str | None = typer.Option(
+        None, "--channel", help="Only the handle on this channel (x, reddit, ...)."
+    ),
+    customer: int | None = typer.Option(None, "--customer", help="A customer id instead."),
+    briefs_dir: Path | None = typer.Option(
+        None, "--briefs-dir", help="Also remove their briefs from this folder and rebuild it."
+    ),
+) -> None:
+    """Erase one person everywhere (KVKK art. 7, GDPR art. 17); safe to run twice.
+
+    Example: callbrief erase --author ayse_k --channel x --briefs-dir ./briefs
+    """
+    from callbrief.services.erase import erase as erase_person
+
+    st = state(ctx)
+    result = erase_person(
+        st.engine,
+        st.settings,
+        handle=author,
+        channel=channel,
+        customer_id=customer,
+        briefs_dir=briefs_dir,
+    )
+    for line in result.summary():
+        out.print(escape(line))
+    if result.left_files:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handled
 def run(ctx: typer.Context) -> None:
     """Run scans, analysis, briefs and the digest on their schedules until stopped.
 

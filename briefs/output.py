@@ -131,6 +131,10 @@ class OutputFolder:
         folder._known = folder._read_manifest()
         return folder
 
+    def own_files(self) -> set[str]:
+        """The names this folder's manifest lists: files callbrief wrote here."""
+        return set(self._known)
+
     def _read_manifest(self) -> dict[str, str]:
         try:
             fd = os.open(self.path / MANIFEST, os.O_RDONLY | os.O_NOFOLLOW)

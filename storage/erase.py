@@ -1,0 +1,275 @@
+"""The right to erasure (KVKK art. 7, GDPR art. 17) and retention, in the database.
+
+`erase_person` removes one person everywhere: their customer record, every handle linked to it,
+their posts (text, raw payload, parents and quotes), the analyses of those posts (grievance
+sentences, entities), their cases with outcomes and every row that hangs off those (found by
+foreign key, so tables added later are covered too), their text quoted in other people's posts,
+and raw payloads of other posts that name their handle. An `erasures` row records that an erasure
+happened and what it counted, with no personal data. Running it twice erases nothing the second
+time and fails on nothing.
+
+`apply_retention` clears the text and raw payload of posts older than the retention period, and
+the verbatim parts of their analyses; counts, sentiment and categories stay for the digest.
+
+Deleted rows can linger in free pages and in the write-ahead log: `compact` overwrites them on
+SQLite (secure_delete, VACUUM, a truncating WAL checkpoint) and rebuilds the full-text index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Table,
+    Text,
+    delete,
+    func,
+    inspect,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, Session, SQLModel, col
+
+# every module that declares tables, so that rows hanging off a person's rows are all found
+from callbrief.storage import claims, matters  # noqa: F401
+from callbrief.storage.models import Analysis, Author, Case, Customer, Mention, table_of, utcnow
+
+REMOVED = ""  # the text of a post past retention: NOT NULL, and nothing of what they wrote
+RETAINED_RAW: dict[str, Any] = {"retention": "cleared"}
+
+
+class Erasure(SQLModel, table=True):
+    """That an erasure happened, and how many rows it touched; no personal data (migration 0003)."""
+
+    __tablename__ = "erasures"
+
+    id: int | None = Field(default=None, primary_key=True)
+    erased_at: datetime = Field(default_factory=utcnow)
+    scope: str = Field(max_length=32)  # author | customer
+    counts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+@dataclass
+class ErasureReport:
+    """What an erasure removed, per table, and the brief files a caller should remove."""
+
+    found: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+    # (case id or None, platform id) of every removed post: brief file names are built from them
+    briefs: list[tuple[int | None, str]] = field(default_factory=list)
+    case_ids: list[int] = field(default_factory=list)
+    # what the person's data looked like, for scanning files; never stored
+    needles: list[str] = field(default_factory=list)
+
+    def add(self, table: str, n: int) -> None:
+        if n:
+            self.counts[table] = self.counts.get(table, 0) + n
+
+
+def _authors_to_erase(
+    session: Session, handle: str | None, channel: str | None, customer_id: int | None
+) -> tuple[list[Author], set[int]]:
+    """The handles and customers that are this person: a handle linked to a customer brings the
+    customer and all of that customer's handles (one person)."""
+    customers: set[int] = {customer_id} if customer_id is not None else set()
+    authors: dict[int, Author] = {}
+    if handle is not None:
+        stmt = select(Author).where(col(Author.handle) == handle.lstrip("@").casefold())
+        if channel:
+            stmt = stmt.where(col(Author.channel) == channel)
+        for author in session.execute(stmt).scalars():
+            authors[author.id] = author  # type: ignore[index]
+            if author.customer_id is not None:
+                customers.add(author.customer_id)
+    if customers:
+        linked = select(Author).where(col(Author.customer_id).in_(customers))
+        for author in session.execute(linked).scalars():
+            authors[author.id] = author  # type: ignore[index]
+    return list(authors.values()), customers
+
+
+def _children(parent: Table) -> list[tuple[Table, Column[Any]]]:
+    """Every (table, column) with a foreign key to `parent`.id, in any table declared."""
+    found = []
+    for table in SQLModel.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table is parent and fk.parent is not None:
+                found.append((table, fk.parent))
+    return found
+
+
+def _existing(session: Session) -> set[str]:
+    return set(inspect(session.connection()).get_table_names())
+
+
+def _delete_tree(
+    session: Session, table: Table, ids: set[int], report: ErasureReport, present: set[str]
+) -> None:
+    """Delete rows of `table` with these ids and, first, every row that refers to them."""
+    if not ids or table.name not in present:
+        return
+    for child, column in _children(table):
+        if child.name not in present or child is table:
+            continue
+        pk = list(child.primary_key.columns)
+        if len(pk) == 1 and pk[0].name == "id":
+            child_ids = set(session.execute(select(pk[0]).where(column.in_(ids))).scalars())
+            _delete_tree(session, child, child_ids, report, present)
+        else:
+            report.add(child.name, session.execute(delete(child).where(column.in_(ids))).rowcount)
+    report.add(table.name, session.execute(delete(table).where(table.c.id.in_(ids))).rowcount)
+
+
+def erase_person(
+    session: Session,
+    *,
+    handle: str | None = None,
+    channel: str | None = None,
+    customer_id: int | None = None,
+    now: datetime | None = None,
+) -> ErasureReport:
+    """Remove one person (by handle, optionally on one channel, or by customer id) everywhere."""
+    if handle is None and customer_id is None:
+        raise ValueError("erase_person needs a handle or a customer id")
+    report = ErasureReport()
+    present = _existing(session)
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA secure_delete=ON"))  # deleted content is zeroed on disk
+    authors, customers = _authors_to_erase(session, handle, channel, customer_id)
+    author_ids = {a.id for a in authors if a.id is not None}
+    report.found = bool(author_ids or customers)
+    for author in authors:
+        report.needles += [author.handle, *([author.name] if author.name else [])]
+    if customers:
+        for row in session.execute(select(Customer).where(col(Customer.id).in_(customers))):
+            customer = row[0]
+            details = (customer.display_name, customer.phone, customer.email)
+            report.needles += [v for v in details if v]
+    mentions = session.execute(
+        select(
+            col(Mention.id), col(Mention.platform_id), col(Mention.case_id), col(Mention.text)
+        ).where(col(Mention.author_id).in_(author_ids))
+    ).all()
+    mention_ids = {m.id for m in mentions}
+    texts = [m.text for m in mentions if m.text]
+    report.needles += texts
+    case_ids = set(
+        session.execute(
+            select(col(Case.id)).where(
+                or_(col(Case.author_id).in_(author_ids), col(Case.customer_id).in_(customers))
+            )
+        ).scalars()
+    )
+    report.case_ids = sorted(case_ids)
+    report.briefs = [(m.case_id, m.platform_id) for m in mentions]
+    # other people's posts in this person's cases stay, without the case (a later analyze
+    # opens their own); and posts quoting this person lose the quote
+    session.execute(
+        update(Mention)
+        .where(col(Mention.case_id).in_(case_ids), col(Mention.id).not_in(mention_ids))
+        .values(case_id=None)
+    )
+    report.add("quotes in other posts", _drop_quotes(session, texts, mention_ids))
+    report.add("raw payloads of other posts", _drop_raw_naming(session, authors, mention_ids))
+    _delete_tree(session, table_of(Mention), mention_ids, report, present)
+    _delete_tree(session, table_of(Case), case_ids, report, present)
+    _delete_tree(session, table_of(Author), author_ids, report, present)
+    _delete_tree(session, table_of(Customer), customers, report, present)
+    audit = Erasure(
+        erased_at=now or utcnow(),
+        scope="customer" if customer_id is not None else "author",
+        counts=dict(report.counts),
+    )
+    session.add(audit)
+    session.flush()
+    return report
+
+
+def _drop_quotes(session: Session, texts: Iterable[str], keep_out: set[int]) -> int:
+    """Clear parent and quoted text that repeats one of these posts in other people's posts."""
+    changed = 0
+    for body in {t for t in texts if t.strip()}:
+        for column in (Mention.parent_text, Mention.quoted_text):
+            changed += session.execute(
+                update(Mention)
+                .where(col(column) == body, col(Mention.id).not_in(keep_out))
+                .values({column.key: None})  # type: ignore[attr-defined]
+            ).rowcount
+    return changed
+
+
+def _drop_raw_naming(session: Session, authors: Iterable[Author], keep_out: set[int]) -> int:
+    """Other posts whose raw payload names this person (a reply's `includes.users`): cleared.
+
+    The handle is matched as a whole JSON string ("handle"), case-insensitively.
+    """
+    handles = {a.handle for a in authors if a.handle}
+    if not handles:
+        return 0
+    raw_text = func.lower(func.cast(Mention.raw, Text))
+    matches = or_(*(raw_text.contains(f'"{h.casefold()}"', autoescape=True) for h in handles))
+    return session.execute(
+        update(Mention)
+        .where(matches, col(Mention.id).not_in(keep_out))
+        .values(raw={"erased": "a person named here was erased"})
+    ).rowcount
+
+
+def apply_retention(session: Session, days: int, *, now: datetime | None = None) -> int:
+    """Clear text, raw payload and verbatim analysis of posts older than `days`; how many."""
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    old = select(col(Mention.id)).where(
+        col(Mention.created_at) < cutoff,
+        or_(col(Mention.text) != REMOVED, col(Mention.parent_text).is_not(None)),
+    )
+    ids = list(session.execute(old).scalars())
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        session.execute(
+            update(Mention)
+            .where(col(Mention.id).in_(chunk))
+            .values(
+                text=REMOVED,
+                raw=RETAINED_RAW,
+                parent_text=None,
+                quoted_text=None,
+                title=None,
+                links=[],
+            )
+        )
+        session.execute(
+            update(Analysis)
+            .where(col(Analysis.mention_id).in_(chunk))
+            .values(grievance=[], entities=[])
+        )
+    return len(ids)
+
+
+def compact(engine: Engine) -> None:
+    """Overwrite what deleted rows left behind: rebuild the full-text index; on SQLite also
+    VACUUM and truncate the write-ahead log (PostgreSQL: a plain VACUUM of the tables)."""
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        if conn.dialect.name == "sqlite":
+            if "mentions_fts" in tables:
+                conn.exec_driver_sql("INSERT INTO mentions_fts(mentions_fts) VALUES ('rebuild')")
+                conn.commit()
+            conn.exec_driver_sql("PRAGMA secure_delete=ON")
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.commit()
+    # VACUUM cannot run inside a transaction: an autocommit connection of its own
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("VACUUM")
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        elif conn.dialect.name == "postgresql":
+            for name in ("mentions", "authors", "customers", "analyses", "cases", "outcomes"):
+                conn.exec_driver_sql(f"VACUUM {name}")
