@@ -139,20 +139,30 @@ def test_two_thousand_mentions_survive_a_worker_killed_mid_batch(
         assert _partition(engine) == expected
         assert count("SELECT count(*) FROM cases") == len(expected)
 
-        # every brief written, once per case and format, quoting the case's first post
+        # every brief written, once per case and format, named by the case's first post and
+        # quoting all of its posts: the last render of a case saw the whole case
         briefs = tmp_path / "briefs"
         wait_for(lambda: len(list(briefs.glob("case-*.html"))) == len(expected), 120, "briefs")
         with engine.connect() as conn:
-            firsts = conn.execute(
+            posts = conn.execute(
                 text(
-                    "SELECT DISTINCT ON (case_id) case_id, platform_id FROM mentions "
-                    "WHERE case_id IS NOT NULL ORDER BY case_id, created_at, id"
+                    "SELECT case_id, platform_id FROM mentions WHERE case_id IS NOT NULL "
+                    "ORDER BY case_id, created_at, id"
                 )
             ).all()
-        for case_id, platform_id in firsts:
+        by_case: dict[int, list[str]] = {}
+        for case_id, platform_id in posts:
+            by_case.setdefault(case_id, []).append(platform_id)
+
+        def complete(case_id: int, ids: list[str]) -> bool:
             (md,) = briefs.glob(f"case-{case_id}-*.md")
-            assert md.name == f"case-{case_id}-{platform_id}.md"
-            assert f"[{platform_id}]" in md.read_text(encoding="utf-8")
+            (html,) = briefs.glob(f"case-{case_id}-*.html")
+            assert md.name == f"case-{case_id}-{ids[0]}.md"
+            page = html.read_text(encoding="utf-8")
+            return all(f"[{i}]" in page for i in ids)
+
+        # the render queue may still hold a case's last update when the analyses are all in
+        wait_for(lambda: all(complete(c, ids) for c, ids in by_case.items()), 60, "whole briefs")
         assert not list(briefs.glob(".*.tmp"))
 
         # the poisoned messages, and nothing else, are dead letters
