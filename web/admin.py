@@ -42,9 +42,10 @@ def _admin_page(
     sections = {}
     for section in workspace.CONFIG_SECTIONS:
         current = _dump(settings, section)
-        sections[section] = (drafts or {}).get(section) or yaml.safe_dump(
-            current, allow_unicode=True, sort_keys=False
+        shown = (
+            "" if current is None else yaml.safe_dump(current, allow_unicode=True, sort_keys=False)
         )
+        sections[section] = (drafts or {}).get(section) or shown
     return page(
         "admin.html",
         {

@@ -42,6 +42,9 @@ def environment() -> ImmutableSandboxedEnvironment:
 def labels(language: str) -> dict[str, Any]:
     """The interface's words in `language`, English filling any gap."""
     data = yaml.safe_load((HERE / "labels.yaml").read_text(encoding="utf-8"))
+    # templates read `t.name`, and jinja2 looks up a dict's methods first: `t.keys` is a method
+    clashes = {k for words in data.values() for k in words} & set(dir(dict))
+    assert not clashes, f"web/labels.yaml: rename {sorted(clashes)}, they are dict methods"
     language = language if language in LANGUAGES else "en"
     return {**data["en"], **data.get(language, {})}
 
@@ -51,12 +54,21 @@ def style_hash(css: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'"
 
 
-def embed_document(html: str) -> tuple[Markup, list[str]]:
+_PAGE_SELECTOR = re.compile(r"(^|[}\s,])(?:html|body)(?=[\s{,.:#\[>])")
+
+
+def scope_css(css: str, scope: str) -> str:
+    """The document's rules for `html`/`body` applied to its frame instead of to our page."""
+    return _PAGE_SELECTOR.sub(lambda m: m.group(1) + scope, css)
+
+
+def embed_document(html: str, scope: str = ".embedded") -> tuple[Markup, list[str]]:
     """A full HTML document (brief, digest) as (styles + body to embed, the styles' CSP hashes).
 
-    The document was rendered autoescaped by the briefs package; only its own markup is kept.
+    The document was rendered autoescaped by the briefs package; only its own markup is kept,
+    and its page-wide style rules are narrowed to the element it is embedded in (`scope`).
     """
-    styles = _STYLE.findall(html)
+    styles = [scope_css(css, scope) for css in _STYLE.findall(html)]
     body = _BODY.search(html)
     inner = body.group(1) if body else html
     blocks = "".join(f"<style>{css}</style>" for css in styles)
