@@ -249,6 +249,7 @@ def make_jobs(
     from callbrief.services.analyze import analyze_and_open_cases
     from callbrief.services.scan import run_scan
     from callbrief.storage.db import session_scope
+    from callbrief.storage.erase import apply_retention
 
     home = settings.home_path
     briefs_dir = out_dir or home / "briefs"
@@ -259,9 +260,15 @@ def make_jobs(
     def process() -> str:
         analysed, cases = analyze_and_open_cases(engine, settings, analyzer)
         written = write_briefs(engine, settings, briefs_dir, ["html", "md"])
+        cleared = ""
+        if settings.retention_days:  # after analysis: a post is read before its text goes
+            with session_scope(engine) as session:
+                n = apply_retention(session, settings.retention_days)
+            cleared = f"; {n} post(s) past {settings.retention_days} days cleared" if n else ""
         return (
             f"{analysed.analysed} analysed, {analysed.failed} failed; cases opened "
             f"{cases.opened}, merged {cases.merged}; {len(written)} brief file(s) in {briefs_dir}"
+            f"{cleared}"
         )
 
     def digest(day: date) -> str:

@@ -226,6 +226,8 @@ def _drop_raw_naming(session: Session, authors: Iterable[Author], keep_out: set[
 def apply_retention(session: Session, days: int, *, now: datetime | None = None) -> int:
     """Clear text, raw payload and verbatim analysis of posts older than `days`; how many."""
     cutoff = (now or utcnow()) - timedelta(days=days)
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA secure_delete=ON"))  # overwritten text is zeroed on disk
     old = select(col(Mention.id)).where(
         col(Mention.created_at) < cutoff,
         or_(col(Mention.text) != REMOVED, col(Mention.parent_text).is_not(None)),
