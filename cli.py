@@ -602,19 +602,31 @@ def evaluate(
     data: Path = typer.Option(Path("../shared/data"), "--data", help="Labelled data folder."),
     split: str = typer.Option("dev", "--split", help="dev, test (held out) or both."),
 ) -> None:
-    """Score the NLP models on labelled data (macro-F1 / accuracy per dataset and language).
+    """Score the NLP models, as configured, on held-out labelled data (per set and language).
 
-    Example: callbrief evaluate --data ../shared/data
+    Example: callbrief evaluate --data ../shared/data --split test
     """
     from callbrief.nlp.training.evaluate import run as run_evaluation
+    from callbrief.nlp.training.evaluate import splits_named
 
-    rows = run_evaluation(data)
-    table = Table(title=f"Evaluation on {data}")
-    for column in ("dataset", "language", "metric", "score", "n"):
+    st = state(ctx)
+    rows = run_evaluation(
+        data,
+        splits=splits_named(split),
+        settings=st.settings.nlp,
+        languages=list(st.settings.languages),
+    )
+    table = Table(title=f"Evaluation on {data} ({split})")
+    for column in ("dataset", "language", "split", "metric", "score", "n"):
         table.add_column(column)
     for row in rows:
         table.add_row(
-            row["dataset"], row["language"], row["metric"], f"{row['score']:.3f}", str(row["n"])
+            row["dataset"],
+            row["language"],
+            row["split"],
+            row["metric"],
+            f"{row['score']:.3f}",
+            str(row["n"]),
         )
     out.print(table)
 

