@@ -216,13 +216,14 @@ def spoken(moment: datetime | None, now: datetime, zone: ZoneInfo, language: str
     joiner = " at " if lang == "en" else " "
     if days in (0, 1):
         return f"{DAY_WORDS[lang][days]}{joiner}{at}"
+    on = "on " if lang == "en" else ""  # "on Saturday at 2 pm", "cumartesi 14:00"
     if 1 < days < 7:
-        return f"{WEEKDAYS[lang][local.weekday()]}{joiner}{at}"
+        return f"{on}{WEEKDAYS[lang][local.weekday()]}{joiner}{at}"
     month = MONTHS[lang][local.month - 1]
-    date = f"{local.day} {month}" if lang != "en" else f"{local.day} {month}"
+    date = f"{local.day} {month}"
     if local.year != today.year:
         date += f" {local.year}"
-    return f"{date}{joiner}{at}"
+    return f"{on}{date}{joiner}{at}"
 
 
 def in_days(moment: datetime | None, now: datetime) -> timedelta | None:

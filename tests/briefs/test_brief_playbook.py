@@ -132,7 +132,7 @@ def test_above_the_limit_the_refund_answer_asks_the_approver_instead_of_promisin
     )
     answer = {o.id: o for o in chosen}["money_not_coupon"].answer
     assert "I'm starting the refund" not in answer
-    assert "up to 20 GBP myself" in answer and "Priya Shah's approval" in answer
+    assert "up to 20 GBP myself" in answer and "my manager's approval" in answer
 
 
 def test_a_churn_threat_never_promises_no_penalty():
@@ -147,7 +147,7 @@ def test_a_churn_threat_never_promises_no_penalty():
         )
         answer = {o.id: o for o in chosen}["churn"].answer
         assert "no penalty" not in answer
-        assert ("Priya Shah" in answer) is over
+        assert ("isn't mine to give alone" in answer) is over
 
 
 @pytest.mark.parametrize("language", ["tr", "az", "en"])
