@@ -72,6 +72,13 @@ def team_zone(cases: CasesSettings) -> ZoneInfo:
 
 def add_working_hours(start: datetime, hours: float, cases: CasesSettings) -> datetime:
     """The UTC moment `hours` working hours after `start`, in the configured working week."""
+    try:
+        return _add_working_hours(start, hours, cases)
+    except OverflowError:  # a post dated within a day of 9999-12-31: its SLA never falls due
+        return datetime.max.replace(tzinfo=UTC)
+
+
+def _add_working_hours(start: datetime, hours: float, cases: CasesSettings) -> datetime:
     zone = team_zone(cases)
     open_h, close_h = cases.working_hours
     remaining = timedelta(hours=hours)
