@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
-from callbrief.foundation.settings import Brand, OfferLimit, Settings
+from callbrief.foundation.settings import Brand, EscalationRole, OfferLimit, Settings
 from callbrief.storage.models import Analysis, Author, Case, Customer, Mention, Outcome
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -16,6 +16,8 @@ LABELS = {
         "delivery": {"tr": "Teslimat", "az": "Çatdırılma", "en": "Delivery"},
         "billing": {"tr": "Fatura", "az": "Hesab və ödəniş", "en": "Billing"},
         "outage": {"tr": "Kesinti", "az": "Xidmətdə kəsinti", "en": "Outage"},
+        "product_defect": {"tr": "Kusurlu ürün", "az": "Məhsul qüsuru", "en": "Faulty product"},
+        "unreachable": {"tr": "Ulaşılamama", "az": "Əlaqə qura bilməmək", "en": "Can't reach us"},
     },
     "asks": {
         "refund": {"tr": "Para iadesi", "az": "Pulun qaytarılması", "en": "Refund"},
@@ -36,6 +38,7 @@ LABELS = {
         },
         "repeat_contact": {"tr": "Tekrar başvuru", "az": "Təkrar müraciət", "en": "Repeat contact"},
         "irony": {"tr": "İroni", "az": "İroniya", "en": "Irony"},
+        "safety_risk": {"tr": "Güvenlik riski", "az": "Təhlükəsizlik riski", "en": "Safety risk"},
     },
 }
 
@@ -53,18 +56,44 @@ def brief_settings(base: Settings) -> Settings:
             language="tr",
             handles={"x": ["kargola", "kargoladestek"]},
             escalation_contact="Elif Şahin, destek müdürü (dahili 2214)",
+            timezone="Europe/Istanbul",
+            escalation=[
+                EscalationRole(
+                    role="vardiya amiri",
+                    name="Elif Şahin",
+                    phone="+90 212 555 22 14",
+                    handles=["default", "approval", "manager", "legal"],
+                )
+            ],
         ),
         Brand(
             name="Ulduz Mobil",
             language="az",
             handles={"x": ["ulduzmobil"]},
             escalation_contact="Kamran Əliyev, növbə rəhbəri (+994 12 555 01 10)",
+            timezone="Asia/Baku",
+            branch="Nizami küçəsi 24, Bakı",
+            escalation=[
+                EscalationRole(
+                    role="növbə rəhbəri",
+                    name="Kamran Əliyev",
+                    phone="+994 12 555 01 10",
+                    handles=["default", "approval", "manager"],
+                ),
+                EscalationRole(
+                    role="təhlükəsizlik komandası",
+                    name="Səbinə Quliyeva",
+                    phone="+994 12 555 01 99",
+                    handles=["safety"],
+                ),
+            ],
         ),
         Brand(
             name="Brightwave",
             language="en",
             handles={"x": ["brightwave", "brightwavehelp"]},
             escalation_contact="Priya Shah, care team lead (ext. 4410)",
+            timezone="Europe/London",
         ),
     ]
     base.offers = {
@@ -371,6 +400,164 @@ def insert_en_repeat_case(session: Session) -> Case:
         grievance=["I've explained this three times now."],
     )
     return case
+
+
+def insert_tr_over_limit_case(session: Session) -> Case:
+    """A lost parcel worth 850 TL against a 250 TRY limit, from a man the brand named."""
+    author = Author(channel="x", handle="murat_kaya", name="Murat Kaya", followers=640)
+    session.add(author)
+    session.flush()
+    case = Case(
+        brand="Kargola",
+        author_id=author.id,
+        category="delivery",
+        priority=0.6,
+        opened_at=NOW - timedelta(hours=27),
+        last_mention_at=NOW - timedelta(hours=27),
+        due_at=NOW - timedelta(hours=23),
+    )
+    session.add(case)
+    session.flush()
+    post = _mention(
+        session,
+        author,
+        "1861000000000000011",
+        "Kargola",
+        "Kargola kayıp paket için iade yapmıyormuş, 'sigortasız gönderi' diyorlar. "
+        "850₺'lik ürünüm gitti. Paramı geri istiyorum.",
+        NOW - timedelta(hours=27),
+        lang="tr",
+        case_id=case.id,
+        url="https://x.com/murat_kaya/status/1861000000000000011",
+    )
+    _analysis(
+        session,
+        post,
+        "tr",
+        category="delivery",
+        asks=["refund"],
+        priority=0.6,
+        entities=[{"type": "amount", "text": "850₺"}],
+        grievance=["850₺'lik ürünüm gitti.", "Paramı geri istiyorum."],
+    )
+    return case
+
+
+def insert_az_safety_case(session: Session) -> Case:
+    """A sparking adapter in a child's room; the same person also waited on the line."""
+    author = Author(channel="x", handle="nigar_a", name="Nigar Əliyeva", followers=330)
+    session.add(author)
+    session.flush()
+    cases = []
+    for offset, pid, text, category, signals in (
+        (
+            30,
+            "1861000000000000021",
+            "Ulduz Mobil mağazasından aldığım adapter qığılcım saçdı, az qala yanğın olacaqdı! "
+            "Uşaq otağında idi 😡",
+            "product_defect",
+            ["safety_risk"],
+        ),
+        (5, "1861000000000000022", "3 saatdır xətdə gözləyirəm", "unreachable", []),
+    ):
+        case = Case(
+            brand="Ulduz Mobil",
+            author_id=author.id,
+            category=category,
+            priority=0.92 if signals else 0.5,
+            opened_at=NOW - timedelta(hours=offset),
+            last_mention_at=NOW - timedelta(hours=offset),
+            due_at=NOW - timedelta(hours=offset - 4),
+        )
+        session.add(case)
+        session.flush()
+        post = _mention(
+            session,
+            author,
+            pid,
+            "Ulduz Mobil",
+            text,
+            NOW - timedelta(hours=offset),
+            lang="az",
+            case_id=case.id,
+            url=f"https://x.com/nigar_a/status/{pid}",
+        )
+        _analysis(
+            session, post, "az", category=category, signals=signals, grievance=[text.split("!")[0]]
+        )
+        cases.append(case)
+    return cases[0]
+
+
+def insert_en_unreachable_case(session: Session) -> Case:
+    """A refund asked in dollars against a pound limit, phoned twice without an answer."""
+    customer = Customer(
+        display_name="Mike O'Neill", phone="+1 512 555 0147", email="mike@example.com"
+    )
+    session.add(customer)
+    session.flush()
+    author = Author(
+        channel="x", handle="mike_o", name="Mike O'Neill", followers=1630, customer_id=customer.id
+    )
+    session.add(author)
+    session.flush()
+    case = Case(
+        brand="Brightwave",
+        author_id=author.id,
+        customer_id=customer.id,
+        category="outage",
+        status="unreachable",
+        agent="olivia",
+        priority=0.74,
+        opened_at=NOW - timedelta(hours=50),
+        last_mention_at=NOW - timedelta(hours=50),
+        due_at=NOW - timedelta(hours=46),
+        first_contact_at=NOW - timedelta(hours=6),
+    )
+    session.add(case)
+    session.flush()
+    post = _mention(
+        session,
+        author,
+        "1861000000000000031",
+        "Brightwave",
+        "Brightwave refused my refund for 9 days without service. $120 down the drain.",
+        NOW - timedelta(hours=50),
+        lang="en",
+        case_id=case.id,
+        url="http://127.0.0.1:8123/mike_o/status/1861000000000000031",
+    )
+    _analysis(
+        session,
+        post,
+        "en",
+        category="outage",
+        asks=["refund"],
+        priority=0.74,
+        entities=[{"type": "amount", "text": "$120"}],
+        grievance=["Brightwave refused my refund for 9 days without service."],
+    )
+    for hours in (6, 3):
+        session.add(
+            Outcome(
+                case_id=case.id,
+                result="unreachable",
+                agent="olivia",
+                note="No answer.",
+                created_at=NOW - timedelta(hours=hours),
+            )
+        )
+    session.flush()
+    return case
+
+
+def insert_situations(session: Session) -> dict[str, Case]:
+    """The cases behind the situation goldens: over the limit, safety, channel switch."""
+    return {
+        "tr-over-limit": insert_tr_over_limit_case(session),
+        "az-safety": insert_az_safety_case(session),
+        "en-channel-switch": insert_en_unreachable_case(session),
+    }
 
 
 def insert_all(session: Session) -> dict[str, Case]:

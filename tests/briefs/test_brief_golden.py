@@ -14,11 +14,25 @@ import pytest
 
 from callbrief.briefs.brief import render_brief
 from callbrief.storage.db import session_scope
-from tests.briefs.brief_fixtures import NOW, brief_settings, fixed_labels, insert_all
+from tests.briefs.brief_fixtures import (
+    NOW,
+    brief_settings,
+    fixed_labels,
+    insert_all,
+    insert_situations,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 REGENERATE = os.environ.get("CALLBRIEF_REGEN_GOLDENS") == "1"
-POSTS = {"tr": "1861000000000000001", "az": "1861000000000000002", "en": "t3_1abc9z"}
+POSTS = {
+    "tr": "1861000000000000001",
+    "az": "1861000000000000002",
+    "en": "t3_1abc9z",
+    # the situations the brief must get right (issue 11): above the limit, safety, no answer
+    "tr-over-limit": "1861000000000000011",
+    "az-safety": "1861000000000000021",
+    "en-channel-switch": "1861000000000000031",
+}
 
 
 @pytest.fixture
@@ -26,11 +40,12 @@ def fixture_db(engine, settings, monkeypatch):
     monkeypatch.setattr("callbrief.briefs.brief.taxonomy_labeler", lambda _settings: fixed_labels)
     with session_scope(engine) as session:
         insert_all(session)
+        insert_situations(session)
     return engine, brief_settings(settings)
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
-@pytest.mark.parametrize("language", ["tr", "az", "en"])
+@pytest.mark.parametrize("language", list(POSTS))
 def test_brief_matches_golden(fixture_db, language, fmt):
     engine, settings = fixture_db
     with session_scope(engine) as session:
