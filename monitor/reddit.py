@@ -120,7 +120,7 @@ class RedditPoller:
             floor_at = parse_iso(walk.get("floor_at"))
             after = walk.get("after")
             while budget > 0:
-                items = self._listing(query, after)
+                items, more = self._listing(query, after)
                 fresh = []
                 reached_floor = False
                 for item in items:
@@ -142,7 +142,10 @@ class RedditPoller:
                     walk["after"] = fresh[-1].name
                     walk["until_at"] = iso(datetime.fromtimestamp(fresh[-1].created_utc, tz=UTC))
                     after = fresh[-1].name
-                finished = reached_floor or not fresh or len(items) < PAGE_SIZE
+                # Reddit drops removed and filtered items from a page after choosing it, so a
+                # page shorter than the limit can sit mid-listing: only a missing `after` token
+                # ends the listing
+                finished = reached_floor or not fresh or not more
                 if finished and walk in state.get("gaps", []):
                     state["gaps"].remove(walk)
                 clean = copy.deepcopy(state)
@@ -152,8 +155,9 @@ class RedditPoller:
                 if finished:
                     break
 
-    def _listing(self, query: QuerySpec, after: str | None) -> list[Any]:
-        """One page of a listing, newest first, as praw objects (they stay in this module)."""
+    def _listing(self, query: QuerySpec, after: str | None) -> tuple[list[Any], str | None]:
+        """One page of a listing, newest first, as praw objects (they stay in this module), and
+        the listing's `after` token: None on its last page."""
         params: dict[str, Any] = {"limit": PAGE_SIZE}
         if after:
             params["after"] = after
@@ -171,7 +175,8 @@ class RedditPoller:
                 "stored; the next scan asks again."
             )
         self._reads += len(children)
-        return children
+        more = getattr(listing, "after", None)
+        return children, more if isinstance(more, str) and more else None
 
     def _call(self, call: Any, what: str) -> Any:
         """One praw call; prawcore's errors become ours, its waits stay within the deadline."""

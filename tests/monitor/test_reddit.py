@@ -170,3 +170,31 @@ def test_a_private_subreddit_is_reported_and_the_rest_of_the_scan_goes_on(
     assert report.failed and row.status == "partial" and row.new == 1
     assert "private, banned or does not exist" in row.message
     assert SECRET not in row.message and SECRET_ID not in row.message
+
+
+def test_a_short_page_mid_listing_does_not_drop_the_rest(replay, reddit_settings, clients, engine):
+    # Reddit chose 100 items for page one, then dropped removed and filtered ones: 3 remain,
+    # and its `after` token says more follow
+    first = [
+        submission(f"a{i}", "brightwave down", "", f"user{i}", T - 60 * (i + 1)) for i in range(3)
+    ]
+    second = [
+        submission(f"b{i}", "brightwave refund", "", f"late{i}", T - 3600 - 60 * i)
+        for i in range(2)
+    ]
+    server = replay(
+        [
+            TOKEN,
+            get(SEARCH, listing(first, after="t3_a2"), sort="new"),
+            people(*((f"user{i}", 1.5e9, 3) for i in range(3))),
+            get(SEARCH, listing(second, after=None), after="t3_a2"),
+            people(*((f"late{i}", 1.5e9, 3) for i in range(2))),
+            get("/r/HomeNetworking/comments", listing([])),
+        ]
+    )
+    report = run_scan(reddit_settings(server), engine, clients=clients, now=NOW)
+    assert report.rows[0].new == 5, report.rows[0]
+    with Session(engine) as session:
+        ids = sorted(session.exec(select(Mention.platform_id)).all())
+    assert ids == sorted([f"t3_a{i}" for i in range(3)] + [f"t3_b{i}" for i in range(2)])
+    assert not server.unmatched and not server.unplayed()
