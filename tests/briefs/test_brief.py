@@ -344,3 +344,63 @@ def test_case_brief_html_is_the_stable_html_entry_point(engine, brief_settings_)
         with pytest.raises(NotFoundError, match="No case #999"):
             case_brief_html(session, brief_settings_, 999, now=NOW)
     assert f'data-case="{cases["en"].id}"' in html and 'data-needs-approval="false"' in html
+
+
+def test_a_brief_never_contradicts_itself_or_reads_raw_codes(engine, brief_settings_):
+    from tests.briefs.brief_fixtures import insert_situations
+
+    with session_scope(engine) as session:
+        insert_all(session)
+        insert_situations(session)
+    with session_scope(engine) as session:
+        for post in ("1861000000000000001", "1861000000000000021", "1861000000000000031"):
+            html = render_brief(session, brief_settings_, post, "html", now=NOW)
+            text = re.sub(r"<[^>]+>", " ", html)
+            # "they did not ask for ... apology, call back" beside an answer that apologises
+            assert "did not ask for" not in text and "İstemedikleri" not in text
+            assert "order_id:" not in text and "amount:" not in text
+            assert not re.search(r"\b1 (times|kez|dəfə)\b", text)
+
+
+def test_an_escalated_case_still_gets_a_brief(engine, brief_settings_, tmp_path):
+    from tests.briefs.brief_fixtures import insert_az_safety_case
+
+    with session_scope(engine) as session:
+        case = insert_az_safety_case(session)
+        case.status = "escalated"
+        case.closed_at = NOW
+        session.add(case)
+    paths = write_briefs(engine, brief_settings_, tmp_path, ["html"], now=NOW)
+    assert any(p.name.startswith(f"case-{case.id}-") for p in paths)
+
+
+def test_post_links_are_canonical_and_reddit_titles_print_once(engine, brief_settings_):
+    from tests.briefs.brief_fixtures import insert_en_unreachable_case
+
+    with session_scope(engine) as session:
+        insert_en_unreachable_case(session)
+        repeat = insert_en_repeat_case(session)
+        author = session.get(Author, repeat.author_id)
+        session.add(
+            Mention(
+                channel="reddit",
+                platform_id="t1_c0mm3nt",
+                brand="Brightwave",
+                author_id=author.id,
+                text="Brightwave outage, day 6\n\nStill down this evening.",
+                title="Brightwave outage, day 6",
+                created_at=NOW - timedelta(hours=1),
+                content_hash="hc",
+                source="fixture",
+                case_id=repeat.id,
+                url="http://127.0.0.1:9999/r/brightwave/comments/1abc9z/_/c0mm3nt/",
+            )
+        )
+    with session_scope(engine) as session:
+        html = render_brief(session, brief_settings_, "1861000000000000031", "html", now=NOW)
+        assert 'href="https://x.com/mike_o/status/1861000000000000031"' in html
+        assert "127.0.0.1" not in html
+        reddit = render_brief(session, brief_settings_, "t3_1abc9z", "html", now=NOW)
+    assert 'href="https://www.reddit.com/r/brightwave/comments/1abc9z/_/c0mm3nt/"' in reddit
+    assert reddit.count("<h3>Brightwave outage, day 6</h3>") == 1
+    assert "127.0.0.1" not in reddit
