@@ -7,7 +7,8 @@ Create Date: 2026-12-01
 
 Search: on SQLite an external-content FTS5 table over mentions.text, kept in step by triggers
 (skipped where the SQLite build has no FTS5: search then falls back to LIKE); on PostgreSQL a GIN
-index on to_tsvector('simple', text). cases.updated_at is indexed because every live queue
+index on to_tsvector('simple', text). FTS5 folds diacritics (remove_diacritics 2), so İADE finds
+iade and "sikayet" typed on a keyboard without Turkish letters finds şikayet. cases.updated_at is indexed because every live queue
 (server-sent events) asks for its maximum once a second.
 """
 
@@ -119,7 +120,7 @@ def upgrade() -> None:
         try:
             op.execute(
                 "CREATE VIRTUAL TABLE mentions_fts USING fts5(text, content='mentions', "
-                "content_rowid='id', tokenize='unicode61 remove_diacritics 0')"
+                "content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
             )
         except OperationalError:
             return  # no FTS5 in this SQLite build: search uses LIKE
