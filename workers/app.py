@@ -76,7 +76,10 @@ def configure(settings: Settings) -> Celery:
     broker = check_settings(settings)
     from callbrief.workers.beat import beat_schedule
 
-    app.close()  # a broker connection pool from an earlier configuration goes
+    # connection and producer pools of an earlier configuration (another broker) go
+    app.close()
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
     app.conf.update(
         broker_url=broker,
         broker_connection_retry_on_startup=True,

@@ -159,3 +159,14 @@ def test_the_digest_lists_the_days_dead_letters(engine, settings):
     assert "callbrief.render" in render_digest(digest, "html")
     assert "dead letters" not in render_digest(yesterday, "txt")
     assert isinstance(digest.day, date)
+
+
+def test_a_new_configuration_publishes_to_its_own_broker(settings):
+    from callbrief.workers.app import app
+
+    settings.database = PG
+    for url in ("redis://127.0.0.1:6379/14", "amqp://guest:guest@127.0.0.1:5672//"):
+        settings.workers.broker_url = url
+        configure(settings)
+        with app.producer_or_acquire() as producer:
+            assert producer.connection.as_uri().split(":")[0] == url.split(":")[0]
