@@ -90,3 +90,49 @@ def test_concurrent_analyze_processes_analyse_once_and_open_each_case_once(
             .where(Mention.text.contains("#c"), Mention.case_id.is_(None))
         ).scalar_one()
         assert unassigned == 0
+
+
+@pytest.mark.slow
+def test_two_real_cli_analyze_processes_share_the_work(any_engine, tmp_path):
+    """The real `callbrief analyze` (real models) twice at once over 30 posts."""
+    rows = [
+        {
+            "id": f"cli{i}",
+            "channel": "x",
+            "author": f"cust{i % 10}",
+            # one parcel per customer: their three posts are one matter, so one case
+            "text": f"Kargom {i} gündür gelmedi, takip no KG4821{i % 10:04d}, paramı iade edin",
+            "brand": "Kargola",
+            "created_at": f"2026-11-23T{8 + i % 10:02d}:{i:02d}:00Z",
+        }
+        for i in range(30)
+    ]
+    path = tmp_path / "m.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    import_jsonl(any_engine, path)
+    url = any_engine.url.render_as_string(hide_password=False)
+    cli = Path(sys.executable).with_name("callbrief")
+    procs = [
+        subprocess.Popen(
+            [str(cli), "--db", url, "analyze"],
+            cwd=tmp_path,
+            env={**os.environ, "CALLBRIEF_HOME": str(tmp_path / "home")},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=600) for p in procs]
+    analysed = 0
+    for proc, (stdout, stderr) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, stderr
+        assert "Traceback" not in stderr
+        analysed += int(stdout.split(" analysed")[0].split()[-1])
+    assert analysed == 30  # between them, each post once
+    with Session(any_engine) as session:
+        assert session.execute(select(func.count()).select_from(Analysis)).scalar_one() == 30
+        per_author = dict(
+            session.execute(select(Case.author_id, func.count()).group_by(Case.author_id)).all()
+        )
+        assert per_author and set(per_author.values()) == {1}
