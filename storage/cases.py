@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import case as sql_case
 from sqlmodel import Session, col
 
 from callbrief.foundation import policy
@@ -414,6 +415,22 @@ def queue(
         stmt = stmt.where(func.lower(Case.agent) == agent.casefold())
     if overdue:  # the same rule as sla_state's "overdue", pushed into SQL
         stmt = stmt.where(col(Case.first_contact_at).is_(None), col(Case.due_at) < now)
+    if limit is not None:
+        # only `limit` rows are wanted: order in SQL by the sort key below and load just those
+        # (the web queue over thousands of open cases loads 100 rows, not every case)
+        late = and_(
+            col(Case.first_contact_at).is_(None),
+            col(Case.due_at) < now,
+            col(Case.status).not_in(CLOSED),
+        )
+        next_action = func.coalesce(Case.follow_up_at, Case.due_at)
+        stmt = stmt.order_by(
+            sql_case((late, 0), else_=1),
+            col(Case.priority).desc(),
+            next_action.is_(None),
+            next_action,
+            col(Case.id),
+        ).limit(limit)
     pairs = session.execute(stmt).all()
     if not pairs:
         return []
