@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
@@ -37,9 +40,21 @@ SOURCES = ("x", "reddit", "rss")
 class Grievance:
     brand: str
     category: str
-    count: int
+    count: int  # over the last TREND_DAYS days
     phrases: list[str]
     quote: stats.Quote | None
+    trend: list[int] = field(default_factory=list)  # per day, oldest first
+    label: str = ""  # the category in the digest's language
+
+    @property
+    def today(self) -> int:
+        return self.trend[-1] if self.trend else 0
+
+    @property
+    def direction(self) -> str:
+        """up, down or flat: the last three days against the three before."""
+        recent, before = sum(self.trend[-3:]), sum(self.trend[-6:-3])
+        return "up" if recent > before else "down" if recent < before else "flat"
 
 
 @dataclass
@@ -108,6 +123,20 @@ class Digest:
     templates_dir: str | None = None  # the user's edited templates, from settings
     dead_letters: list[DeadLetterRow] = field(default_factory=list)  # the queue workers' failures
     dead_letter_count: int = 0
+    # "and N more" for every list that is cut short
+    grievances_more: int = 0
+    overdue_more: int = 0
+    influencers_more: int = 0
+    praise: list[stats.PraiseRow] = field(default_factory=list)
+    praise_more: int = 0
+    staff: list[tuple[str, int]] = field(default_factory=list)  # staff named in praise, by count
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # section -> code -> label
+
+    def label(self, section: str, name: str | None) -> str:
+        """A category, result or status in the digest's language; the code only if unknown."""
+        if not name:
+            return "-"
+        return self.labels.get(section, {}).get(name) or name.replace("_", " ")
 
     def local(self, moment: datetime | None) -> str:
         """A UTC moment as the team's wall-clock time, e.g. "2026-11-24 10:00"."""
@@ -135,26 +164,30 @@ def build_digest(
     now = now or utcnow()
     edges = day_edges(day, TRAILING_DAYS + 1, settings)
     start, end = edges[-2], edges[-1]
-    volume = stats.daily_volume(session, edges)
+    about = about_brands(settings)
+    volume = stats.daily_volume(session, edges, about=about)
     trend_edges = edges[-TREND_DAYS - 1 :]
     months = labels_for(settings.digest.language)["months"]
     trend_days = [day - timedelta(days=TREND_DAYS - 1 - i) for i in range(TREND_DAYS)]
     labels = [f"{d.day:02d} {months[d.month - 1]}" for d in trend_days]
-    sentiment = stats.daily_sentiment(session, trend_edges)
+    sentiment = stats.daily_sentiment(session, trend_edges, about=about)
     sentiment_trend = {
         k: sentiment.get(k, [0] * TREND_DAYS) for k in ("negative", "neutral", "positive")
     }
     sentiment_trend.update({k: v for k, v in sentiment.items() if k not in sentiment_trend})
     by_brand = sorted(((b, v[-1]) for b, v in volume.items() if v[-1]), key=lambda p: -p[1])
+    complaints = stats.daily_complaints(session, edges)
+    week_start = trend_edges[0]  # top grievances over the trend's days, with their daily counts
     grievances = [
         Grievance(
             c.brand,
             c.category,
             c.count,
             c.phrases,
-            stats.representative_quote(session, start, end, c.brand, c.category),
+            stats.representative_quote(session, week_start, end, c.brand, c.category),
+            trend=complaints.get((c.brand, c.category), [0] * len(edges))[-TREND_DAYS:],
         )
-        for c in stats.top_categories(session, start, end)
+        for c in stats.top_categories(session, week_start, end)
     ]
     digest = Digest(
         day=day,
@@ -166,7 +199,7 @@ def build_digest(
         window_end=end,
         total_mentions=sum(n for _, n in by_brand),
         by_brand=by_brand,
-        by_brand_channel=stats.volume_by_brand_channel(session, start, end),
+        by_brand_channel=stats.volume_by_brand_channel(session, start, end, about=about),
         trend_labels=labels,
         volume_trend={b: v[-TREND_DAYS:] for b, v in sorted(volume.items())},
         sentiment_trend=sentiment_trend,
@@ -176,13 +209,24 @@ def build_digest(
         outcomes=stats.outcome_counts(session, start, end),
         escalations=stats.escalations(session, start, end),
         breaches=stats.sla_breaches(session, start, end, now),
-        influencers=stats.influential_authors(session, start, end),
-        spikes=_spikes(
-            volume, stats.daily_complaints(session, edges), settings.digest.spike_factor
-        ),
+        influencers=stats.influential_authors(session, start, end, complained=True),
+        spikes=_spikes(volume, complaints, settings.digest.spike_factor),
         coverage=_coverage(session, settings, start, end, now),
         closed_loop=stats.closed_loop(session, trend_edges[0], end),
     )
+    digest.grievances_more = max(
+        0, stats.count_categories(session, week_start, end) - len(grievances)
+    )
+    digest.overdue_more = max(0, digest.cases["overdue"] - len(digest.overdue))
+    digest.influencers_more = max(
+        0, stats.count_influential(session, start, end) - len(digest.influencers)
+    )
+    digest.praise, total_praise = stats.praise(session, start, end, about=about)
+    digest.praise_more = max(0, total_praise - len(digest.praise))
+    digest.staff = named_staff(p.text for p in digest.praise)
+    digest.labels = _labels(settings, digest)
+    for g in grievances:
+        g.label = digest.label("categories", g.category)
     digest.dead_letters = dead_letters(session, start, end, limit=10)
     digest.dead_letter_count = count_dead_letters(session, start, end)
     t = labels_for(settings.digest.language)
@@ -193,6 +237,54 @@ def build_digest(
         "sentiment": stacked_bars(labels, sentiment_trend, title=t["chart_sentiment"]),
     }
     return digest
+
+
+def about_brands(settings: Settings) -> stats.About | None:
+    """What makes a post about each configured brand; None without brands (count everything)."""
+    if not settings.brands:
+        return None
+    return stats.About(
+        names={b.name: (b.name,) for b in settings.brands},
+        handles={
+            b.name: tuple(h for hs in b.handles.values() for h in hs) for b in settings.brands
+        },
+        subreddits={b.name: tuple(b.subreddits) for b in settings.brands},
+    )
+
+
+# staff praised by name: "kuryesi Mehmet Bey", "Aysel xanım", "engineer Tom", "Tom the engineer"
+STAFF = re.compile(
+    r"\b([A-ZÇĞİÖŞÜƏ][\wçğıöşüə]+)\s+(?:Bey|Hanım|bəy|xanım)\b"
+    r"|\b(?:engineer|courier|driver|agent|advisor)\s+([A-Z][a-z]+)\b"
+)
+
+
+def named_staff(texts: Iterable[str]) -> list[tuple[str, int]]:
+    """The people praised by name in these posts, most often named first."""
+    names: Counter[str] = Counter()
+    for text in texts:
+        for match in STAFF.finditer(text or ""):
+            names[match.group(0) if match.group(1) else match.group(2)] += 1
+    return names.most_common()
+
+
+def _labels(settings: Settings, digest: Digest) -> dict[str, dict[str, str]]:
+    from callbrief.briefs.dossier import taxonomy_labeler
+
+    language = settings.digest.language
+    labeler = taxonomy_labeler(settings)
+    names = {g.category for g in digest.grievances} | {r.category for r in digest.overdue}
+    names |= {spike.category for spike in digest.spikes}
+    names |= {e[2] for e in digest.escalations} | {b[2] for b in digest.breaches}
+    t = labels_for(language)
+    return {
+        "categories": {
+            n: t["unknown_category"] if n == "unknown" else labeler("categories", n, language)
+            for n in names
+            if n
+        },
+        "results": dict(t.get("results", {})),
+    }
 
 
 def _spikes(

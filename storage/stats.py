@@ -54,6 +54,55 @@ class InfluentialAuthor:
     complaints: int
 
 
+@dataclass(frozen=True)
+class About:
+    """What makes a post about a brand: its name as the brand spells it, its handles, its subs.
+
+    "That brightwave of sunlight" is a homonym, not the brand: the name must be written as the
+    brand writes it (case-sensitive), or a handle named, or the post be in the brand's own
+    subreddit; a complaint always counts. A brand with no terms counts every post.
+    """
+
+    names: dict[str, tuple[str, ...]]  # brand -> spellings
+    handles: dict[str, tuple[str, ...]]  # brand -> own handles, without "@"
+    subreddits: dict[str, tuple[str, ...]]
+
+
+@dataclass
+class PraiseRow:
+    """A post that praised the brand, with the staff it named (honorific or role)."""
+
+    mention_id: int
+    brand: str
+    channel: str
+    handle: str
+    text: str
+    url: str | None
+    created_at: datetime
+
+
+def _spelled(session: Session, term: str):  # type: ignore[no-untyped-def]
+    # LIKE folds ASCII case on SQLite: a homonym in lower case must not match the brand's name
+    if session.get_bind().dialect.name == "sqlite":
+        return func.instr(_M.text, term) > 0
+    return func.strpos(_M.text, term) > 0
+
+
+def relevant(session: Session, about: About | None):  # type: ignore[no-untyped-def]
+    """A WHERE clause keeping posts about their brand (see `About`); needs the analyses join."""
+    if about is None or not (about.names or about.handles):
+        return None
+    configured = set(about.names) | set(about.handles)
+    per_brand = []
+    for brand in sorted(configured):
+        terms = [_spelled(session, n) for n in about.names.get(brand, ()) if n]
+        terms += [_M.text.ilike(f"%@{h}%") for h in about.handles.get(brand, ()) if h]
+        terms += [_M.url.ilike(f"%/r/{r}/%") for r in about.subreddits.get(brand, ()) if r]
+        if terms:
+            per_brand.append(and_(_M.brand == brand, or_(*terms)))
+    return or_(_A.complaint.is_(True), _M.brand.not_in(sorted(configured)), *per_brand)
+
+
 def _bucket(edges: list[datetime]):  # type: ignore[no-untyped-def]
     """A CASE giving the index of the day a row's created_at falls in (edges are day starts)."""
     return case(
@@ -65,7 +114,9 @@ def _in_range(column, start: datetime, end: datetime):  # type: ignore[no-untype
     return and_(column >= start, column < end)
 
 
-def volume_by_brand_channel(session: Session, start: datetime, end: datetime) -> list[tuple]:
+def volume_by_brand_channel(
+    session: Session, start: datetime, end: datetime, *, about: About | None = None
+) -> list[tuple]:
     """(brand, channel, mentions) in [start, end), largest first."""
     n = func.count().label("n")
     stmt = (
@@ -74,10 +125,17 @@ def volume_by_brand_channel(session: Session, start: datetime, end: datetime) ->
         .group_by(_M.brand, _M.channel)
         .order_by(n.desc(), _M.brand, _M.channel)
     )
+    keep = relevant(session, about)
+    if keep is not None:
+        stmt = stmt.select_from(
+            table_of(Mention).outerjoin(table_of(Analysis), _A.mention_id == _M.id)
+        ).where(keep)
     return [tuple(r) for r in session.execute(stmt).all()]
 
 
-def daily_volume(session: Session, edges: list[datetime]) -> dict[str, list[int]]:
+def daily_volume(
+    session: Session, edges: list[datetime], *, about: About | None = None
+) -> dict[str, list[int]]:
     """Mentions per brand per day; `edges` are the n+1 UTC starts of n consecutive days."""
     bucket = _bucket(edges).label("day")
     stmt = (
@@ -85,13 +143,20 @@ def daily_volume(session: Session, edges: list[datetime]) -> dict[str, list[int]
         .where(_in_range(_M.created_at, edges[0], edges[-1]))
         .group_by(bucket, _M.brand)
     )
+    keep = relevant(session, about)
+    if keep is not None:
+        stmt = stmt.select_from(
+            table_of(Mention).outerjoin(table_of(Analysis), _A.mention_id == _M.id)
+        ).where(keep)
     series: dict[str, list[int]] = {}
     for day, brand, n in session.execute(stmt).all():
         series.setdefault(brand, [0] * (len(edges) - 1))[day] = n
     return series
 
 
-def daily_sentiment(session: Session, edges: list[datetime]) -> dict[str, list[int]]:
+def daily_sentiment(
+    session: Session, edges: list[datetime], *, about: About | None = None
+) -> dict[str, list[int]]:
     """Analysed mentions per sentiment label per day (labels as the analyzer wrote them)."""
     bucket = _bucket(edges).label("day")
     stmt = (
@@ -100,6 +165,9 @@ def daily_sentiment(session: Session, edges: list[datetime]) -> dict[str, list[i
         .where(_in_range(_M.created_at, edges[0], edges[-1]))
         .group_by(bucket, _A.sentiment_label)
     )
+    keep = relevant(session, about)
+    if keep is not None:
+        stmt = stmt.where(keep)
     series: dict[str, list[int]] = {}
     for day, label, n in session.execute(stmt).all():
         series.setdefault(label, [0] * (len(edges) - 1))[day] = n
@@ -187,9 +255,19 @@ def representative_quote(
 
 
 def influential_authors(
-    session: Session, start: datetime, end: datetime, *, limit: int = 5, min_followers: int = 1000
+    session: Session,
+    start: datetime,
+    end: datetime,
+    *,
+    limit: int = 5,
+    min_followers: int = 1000,
+    complained: bool = False,
 ) -> list[InfluentialAuthor]:
-    """Authors who wrote in [start, end), by audience, with how many of their posts complained."""
+    """Authors who wrote in [start, end), by audience, with how many of their posts complained.
+
+    `complained` keeps only authors with at least one complaint: an audience matters to care
+    when it heard a complaint, not a sunset.
+    """
     followers = func.max(Author.followers).label("followers")
     complaints = func.sum(case((_A.complaint.is_(True), 1), else_=0))
     stmt = (
@@ -211,10 +289,74 @@ def influential_authors(
         .order_by(followers.desc(), Author.handle)
         .limit(limit)
     )
+    if complained:
+        stmt = stmt.having(complaints > 0)
     return [
         InfluentialAuthor(c, h, nm, f, int(m), int(k or 0))
         for c, h, nm, f, m, k in session.execute(stmt).all()
     ]
+
+
+def count_influential(
+    session: Session, start: datetime, end: datetime, *, min_followers: int = 1000
+) -> int:
+    """How many authors with a large audience complained in [start, end)."""
+    stmt = (
+        select(func.count(func.distinct(_M.author_id)))
+        .select_from(
+            table_of(Mention)
+            .join(table_of(Author), col(Author.id) == _M.author_id)
+            .join(table_of(Analysis), _A.mention_id == _M.id)
+        )
+        .where(
+            _in_range(_M.created_at, start, end),
+            col(Author.followers) >= min_followers,
+            _A.complaint.is_(True),
+        )
+    )
+    return int(session.execute(stmt).scalar_one())
+
+
+def count_categories(session: Session, start: datetime, end: datetime) -> int:
+    """How many (brand, category) groups of complaints there were in [start, end)."""
+    category = func.coalesce(_A.category, "unknown")
+    groups = (
+        select(_M.brand, category)
+        .select_from(table_of(Mention).join(table_of(Analysis), _A.mention_id == _M.id))
+        .where(_in_range(_M.created_at, start, end), _A.complaint.is_(True))
+        .group_by(_M.brand, category)
+        .subquery()
+    )
+    return int(session.execute(select(func.count()).select_from(groups)).scalar_one())
+
+
+def praise(
+    session: Session, start: datetime, end: datetime, *, about: About | None = None, limit: int = 5
+) -> tuple[list[PraiseRow], int]:
+    """Positive posts that are not complaints in [start, end), newest first, and how many."""
+    joined = (
+        table_of(Mention)
+        .join(table_of(Analysis), _A.mention_id == _M.id)
+        .join(table_of(Author), col(Author.id) == _M.author_id)
+    )
+    where = [
+        _in_range(_M.created_at, start, end),
+        _A.complaint.is_(False),
+        _A.sentiment_label == "positive",
+        _A.irony.is_(False),
+    ]
+    keep = relevant(session, about)
+    if keep is not None:
+        where.append(keep)
+    total = session.execute(select(func.count()).select_from(joined).where(*where)).scalar_one()
+    rows = session.execute(
+        select(_M.id, _M.brand, _M.channel, col(Author.handle), _M.text, _M.url, _M.created_at)
+        .select_from(joined)
+        .where(*where)
+        .order_by(_M.created_at.desc(), _M.id.desc())
+        .limit(limit)
+    ).all()
+    return [PraiseRow(*r) for r in rows], int(total)
 
 
 def case_counts(session: Session, start: datetime, end: datetime, now: datetime) -> dict[str, int]:
@@ -363,6 +505,12 @@ def quota_used(session: Session, source_prefix: str, since: datetime) -> int:
 
 __all__ = [
     "ACTIVE",
+    "About",
+    "PraiseRow",
+    "count_categories",
+    "count_influential",
+    "praise",
+    "relevant",
     "CLOSED",
     "CategoryCount",
     "InfluentialAuthor",

@@ -113,8 +113,9 @@ def test_digest_counts_the_day_by_brand_and_channel(digest):
 def test_digest_finds_the_spike_and_its_grievance(digest):
     spikes = [(s.brand, s.category, s.count) for s in digest.spikes]
     assert ("Kargola", None, 8) in spikes and ("Kargola", "delivery", 7) in spikes
-    top = digest.grievances[0]
-    assert (top.brand, top.category, top.count) == ("Kargola", "delivery", 7)
+    top = digest.grievances[0]  # over the last 7 days, with its daily counts
+    assert (top.brand, top.category, top.count) == ("Kargola", "delivery", 13)
+    assert top.trend == [1, 1, 1, 1, 1, 1, 7] and top.today == 7 and top.direction == "up"
     assert top.phrases[0] == "kargo gecikmesi"
     assert top.quote.text == HOSTILE  # the most urgent post represents its group
 
@@ -128,7 +129,9 @@ def test_digest_reports_cases_outcomes_and_breaches(digest):
     # 35 cases, 2 closed, and the loud 15:00 complaint is due only at 10:00 on Wednesday
     assert (digest.cases["open"], digest.cases["overdue"]) == (33, 32)
     assert len(digest.overdue) == 10 and digest.overdue[0].sla == "overdue"
-    assert [a.handle for a in digest.influencers] == ["loud", "fan"]
+    # only those who complained: the fan with 5,000 followers thanked us
+    assert [a.handle for a in digest.influencers] == ["loud"]
+    assert digest.overdue_more == 32 - 10
 
 
 def test_digest_shows_coverage_gaps_and_dead_sources(digest):
@@ -167,8 +170,8 @@ def test_unknown_format_is_refused(digest):
 @pytest.mark.parametrize(
     ("language", "headings"),
     [
-        ("tr", ["Günlük özet", "Sessizlik memnuniyet değildir", "En sık şikâyet konuları"]),
-        ("az", ["Gündəlik icmal", "Susqunluq məmnunluq demək deyil", "Əsas şikayət mövzuları"]),
+        ("tr", ["Günlük özet", "Sessizlik memnuniyet değildir", "Öne çıkan şikâyetler, son 7 gün"]),
+        ("az", ["Gündəlik icmal", "Susqunluq məmnunluq demək deyil", "Əsas şikayətlər, son 7 gün"]),
     ],
 )
 def test_digest_speaks_turkish_and_azerbaijani(any_engine, settings, language, headings):
@@ -183,6 +186,9 @@ def test_digest_speaks_turkish_and_azerbaijani(any_engine, settings, language, h
     for key, text in labels["en"].items():
         if isinstance(text, list):  # month names
             assert len(labels[language][key]) == len(text) == 12, key
+            continue
+        if isinstance(text, dict):  # outcome codes, trend words
+            assert set(labels[language][key]) == set(text), key
             continue
         assert re.findall(r"{\w+}", labels[language][key]) == re.findall(r"{\w+}", text), key
 
@@ -213,3 +219,37 @@ def test_an_edited_digest_template_in_templates_dir_wins(engine, settings, tmp_p
             s, settings, date(2026, 11, 23), now=datetime(2026, 11, 24, tzinfo=UTC)
         )
     assert render_digest(digest, "txt") == "Our digest: 0\n"
+
+
+def test_only_posts_about_the_brand_count_and_praise_names_the_staff(any_engine, settings):
+    from callbrief.foundation.settings import Brand
+
+    settings.brands = [Brand(name="Kargola", handles={"x": ["kargola"]})]
+    with session_scope(any_engine) as s:
+        seed(s, settings)
+        w = World(s)
+        w.n = 10_000  # platform ids after the seed's
+        positive = dict(complaint=False, category=None, sentiment="positive")
+        w.post(w.known("sunny", "x", 90_000), local(24, 17), "what a kargola of light", **positive)
+        w.post(
+            w.known("selin", "x"),
+            local(24, 18),
+            "Kargola kuryesi Mehmet Bey çok kibardı, teşekkürler",
+            **positive,
+        )
+    with session_scope(any_engine) as s:
+        digest = build_digest(s, settings, DAY, now=NOW)
+    # the homonym (and the seed's bare "Teşekkürler", which names no brand) is neither volume
+    # nor a positive voice; the seven complaints and the praise of the courier are
+    assert digest.volume_trend["Kargola"][-1] == 7 + 1
+    assert digest.sentiment_trend["positive"][-1] == 1
+    assert [p.handle for p in digest.praise][0] == "selin"
+    assert "what a kargola of light" not in [p.text for p in digest.praise]
+    assert digest.staff == [("Mehmet Bey", 1)]
+    assert "sunny" not in [a.handle for a in digest.influencers]
+    txt = render_digest(digest, "txt")
+    assert "Staff praised by name: Mehmet Bey (1)" in txt
+    # the overdue list is cut at 10 and says how many it left out
+    assert len(digest.overdue) == 10 and digest.overdue_more == digest.cases["overdue"] - 10 > 0
+    assert f"and {digest.overdue_more} more" in txt
+    assert "Delivery" in txt and "/ delivery" not in txt  # categories in words, not keys
