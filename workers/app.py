@@ -109,6 +109,8 @@ def configure(settings: Settings) -> Celery:
         beat_schedule=beat_schedule(settings),
     )
     global _runtime
+    if _runtime is not None:
+        _runtime.close()
     _runtime = Runtime(settings)
     return app
 
@@ -135,6 +137,13 @@ class Runtime:
 
                 self._engine = open_database(self.settings.database_url)
             return self._engine
+
+    def close(self) -> None:
+        """Return the database connections (a one-shot command is done with them)."""
+        with self._lock:
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
 
     @property
     def analyzer(self) -> Any:

@@ -126,10 +126,13 @@ def queue_status(settings: Settings, *, timeout_s: float = 1.0) -> QueueStatus:
     workers = {host: sorted(q["name"] for q in queues) for host, queues in sorted(replies.items())}
     rt = runtime()
     stale = utcnow() - timedelta(seconds=settings.workers.lease_s)
-    with session_scope(rt.engine) as session:
-        count = count_dead_letters(session)
-        recent = dead_letters(session, limit=5)
-        left = backlog(session, stale)
+    try:
+        with session_scope(rt.engine) as session:
+            count = count_dead_letters(session)
+            recent = dead_letters(session, limit=5)
+            left = backlog(session, stale)
+    finally:
+        rt.close()
     return QueueStatus(
         broker=app.connection_for_write().as_uri(),
         depths=depths,
@@ -148,7 +151,10 @@ def enqueue_import(
     from callbrief.workers.tasks import send_analyze_batches
 
     _setup(settings)  # before importing: a broker that does not answer fails the command first
-    report = import_jsonl(runtime().engine, path, progress=progress)
+    try:
+        report = import_jsonl(runtime().engine, path, progress=progress)
+    finally:
+        runtime().close()
     return report, send_analyze_batches(report.saved.new, settings.nlp.batch_size)
 
 
@@ -159,6 +165,9 @@ def enqueue_analysis(settings: Settings) -> tuple[Any, int]:
 
     _setup(settings)
     stale = utcnow() - timedelta(seconds=settings.workers.lease_s)
-    with session_scope(runtime().engine) as session:
-        left = backlog(session, stale)
+    try:
+        with session_scope(runtime().engine) as session:
+            left = backlog(session, stale)
+    finally:
+        runtime().close()
     return left, send_analyze_batches(left.claimable, settings.nlp.batch_size)
