@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import timedelta
 
 import pytest
@@ -86,13 +87,26 @@ def build_world(engine, settings: Settings, *, hostile: bool = True) -> dict[str
     return ids
 
 
+@pytest.fixture(scope="session")
+def _world_file(tmp_path_factory):
+    """The workspace built once (migrations and argon2 hashes take time), copied per test."""
+    folder = tmp_path_factory.mktemp("web-world")
+    engine = open_database(f"sqlite:///{folder / 'web.db'}")
+    ids = build_world(engine, web_settings(folder))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return folder / "web.db", ids
+
+
 @pytest.fixture
-def workspace(tmp_path):
-    """(settings, engine, case ids) on a migrated SQLite file."""
+def workspace(tmp_path, _world_file):
+    """(settings, engine, case ids) on a migrated SQLite file of the test's own."""
+    source, ids = _world_file
+    shutil.copyfile(source, tmp_path / "web.db")
     settings = web_settings(tmp_path)
     engine = open_database(f"sqlite:///{tmp_path / 'web.db'}")
-    ids = build_world(engine, settings)
-    yield settings, engine, ids
+    yield settings, engine, dict(ids)
     engine.dispose()
 
 
