@@ -28,9 +28,10 @@ from callbrief.storage.db import session_scope
 from callbrief.storage.models import Analysis as AnalysisRow
 from callbrief.storage.models import Author, Mention, utcnow
 
-# The models read at most this much of a post: a 5 MB paste would otherwise hold a batch for
-# minutes. The whole post is still stored, quoted in the brief and searched by the digest.
-ANALYSIS_WINDOW = 4000
+# The models read at most this much of a post (about 250 words): a 5 MB paste would otherwise
+# hold a batch for minutes, and a batch is padded to its longest text. The whole post is still
+# stored, quoted in the brief and searched by the digest.
+ANALYSIS_WINDOW = 1500
 # A batch whose texts fail together is retried one text at a time; past this many seconds the
 # retry stops and leaves the rest for the next batch, so one bad batch cannot stall the queue.
 BATCH_TIME_BUDGET_S = 60.0
