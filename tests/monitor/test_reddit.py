@@ -198,3 +198,24 @@ def test_a_short_page_mid_listing_does_not_drop_the_rest(replay, reddit_settings
         ids = sorted(session.exec(select(Mention.platform_id)).all())
     assert ids == sorted([f"t3_a{i}" for i in range(3)] + [f"t3_b{i}" for i in range(2)])
     assert not server.unmatched and not server.unplayed()
+
+
+def test_a_post_the_database_cannot_hold_is_skipped_and_the_page_kept(
+    replay, reddit_settings, clients, any_engine
+):
+    # PostgreSQL refuses a NUL byte in text by failing the whole transaction: the page with it
+    # would be lost, and the cursor with it
+    bad = submission("n1", "brightwave \u0000 outage", "NUL \u0000 inside", "nul_user", T - 120)
+    good = submission("g1", "brightwave down", "since 7am", "sam_h", T - 60)
+    server = replay(
+        [
+            TOKEN,
+            get(SEARCH, listing([good, bad]), sort="new"),
+            people(("sam_h", 1.5e9, 3), ("nul_user", 1.5e9, 3)),
+            get("/r/HomeNetworking/comments", listing([])),
+        ]
+    )
+    report = run_scan(reddit_settings(server), any_engine, clients=clients, now=NOW)
+    row = report.rows[0]
+    assert (row.new, row.skipped) == (1, 1), row
+    assert [m.platform_id for m in stored(any_engine)] == ["t3_g1"]
