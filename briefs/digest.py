@@ -18,6 +18,7 @@ from markupsafe import Markup
 from sqlmodel import Session
 
 from callbrief.briefs.charts import line_chart, stacked_bars
+from callbrief.briefs.links import canonical_url
 from callbrief.briefs.templating import TEMPLATES, read_template
 from callbrief.foundation.errors import ConfigError, RenderError
 from callbrief.foundation.policy import aware, team_zone
@@ -221,12 +222,16 @@ def build_digest(
     digest.influencers_more = max(
         0, stats.count_influential(session, start, end) - len(digest.influencers)
     )
-    digest.praise, total_praise = stats.praise(session, start, end, about=about)
+    digest.praise, total_praise = stats.praise(session, week_start, end, about=about)
     digest.praise_more = max(0, total_praise - len(digest.praise))
     digest.staff = named_staff(p.text for p in digest.praise)
     digest.labels = _labels(settings, digest)
     for g in grievances:
         g.label = digest.label("categories", g.category)
+        if g.quote:  # the post's own address, whichever host (a replay, a proxy) fetched it
+            g.quote.url = canonical_url(g.quote)
+    for p in digest.praise:
+        p.url = canonical_url(p)
     digest.dead_letters = dead_letters(session, start, end, limit=10)
     digest.dead_letter_count = count_dead_letters(session, start, end)
     t = labels_for(settings.digest.language)

@@ -83,6 +83,8 @@ def canonical_url(mention: Any) -> str | None:
     if not url or channel not in CANONICAL_HOSTS:
         return url
     parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return url  # never turn "javascript:..." into a link; href() shows it as text
     if parts.hostname in KNOWN_HOSTS[channel] and parts.scheme == "https":
         return url
     path = parts.path + (f"?{parts.query}" if parts.query else "")

@@ -176,3 +176,19 @@ def test_a_long_reply_is_cut_to_the_platforms_length():
         avoid=[],
     )
     assert reply["length"] <= 280
+
+
+def test_canonical_urls_rewrite_only_web_links_of_known_platforms():
+    from types import SimpleNamespace as Post
+
+    from callbrief.briefs.links import canonical_url
+
+    replay = Post(channel="reddit", url="http://127.0.0.1:4000/r/b/comments/1/_/c/")
+    assert canonical_url(replay) == "https://www.reddit.com/r/b/comments/1/_/c/"
+    assert canonical_url(Post(channel="x", url="javascript:alert(1)")) == "javascript:alert(1)"
+    assert canonical_url(Post(channel="rss", url="http://news.example/a")) == (
+        "http://news.example/a"
+    )
+    assert canonical_url(Post(channel="x", url="https://x.com/a/status/1")) == (
+        "https://x.com/a/status/1"
+    )
