@@ -381,10 +381,14 @@ def check_data_dir(data_dir: Path) -> Path:
     return data_dir
 
 
-def load(data_dir: Path, splits: tuple[str, ...] = SPLITS) -> list[Example]:
-    """Every example of the data sets present under `data_dir`, in the given splits, capped."""
+def load(
+    data_dir: Path, splits: tuple[str, ...] = SPLITS, labelled_dir: Path | None = LABELLED_DIR
+) -> list[Example]:
+    """Every example of the data sets under `data_dir` and of our own posts in `labelled_dir`
+    (None: without them), in the given splits, capped."""
     root = check_data_dir(data_dir)
-    out: list[Example] = [ex for ex in labelled() if ex is not None and ex.split in splits]
+    ours = labelled(folder=labelled_dir) if labelled_dir is not None else iter(())
+    out: list[Example] = [ex for ex in ours if ex is not None and ex.split in splits]
     for name, loader in LOADERS.items():
         try:
             examples = [ex for ex in loader(root) if ex is not None]

@@ -23,7 +23,7 @@ from callbrief.nlp.heads import DEFAULT_PATH, Head, HeadSet, load_heads, save_he
 from callbrief.nlp.rules import Cues
 from callbrief.nlp.text import model_text
 from callbrief.nlp.training import handwritten
-from callbrief.nlp.training.data import SENTIMENTS, Example, load
+from callbrief.nlp.training.data import LABELLED_DIR, SENTIMENTS, Example, load
 from callbrief.nlp.training.embed import DEFAULT_CACHE, embed_cached
 
 LANGS = ("tr", "az", "en")
@@ -345,13 +345,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument(
+        "--labelled",
+        type=Path,
+        default=LABELLED_DIR,
+        help="our own labelled posts ({tr,az,en}.jsonl; default: nlp/training/labelled)",
+    )
+    parser.add_argument(
         "--retune", action="store_true", help="keep the heads in --out, redo only the rule tuning"
     )
     args = parser.parse_args(argv)
     from callbrief.foundation.errors import CallbriefError
 
     try:
-        examples = load(args.data)
+        examples = load(args.data, labelled_dir=args.labelled)
         encoder = build_encoder(args.encoder, args.model, device=args.device)
     except CallbriefError as exc:
         sys.exit(f"error: {exc}")

