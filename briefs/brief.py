@@ -194,11 +194,21 @@ def _index_entry(dossier: dict[str, Any], files: dict[str, str]) -> dict[str, An
         "sla": case["sla"],
         "posted_at": dossier["focus"]["first_posted_at"],
         "files": files,
+        "risks": dossier["summary"]["risks"],
+        "needs_approval": dossier["summary"]["needs_approval"],
+        "next": dossier["fallback"]["options"][0]["channel"]
+        if dossier["summary"]["switch"]
+        else None,
     }
 
 
 def _render_index(entries: list[dict[str, Any]], settings: Settings, now: datetime) -> str:
-    language = settings.agent_language or (settings.brands[0].language if settings.brands else "en")
+    # one index for every brand: the agents' language, the brands' if they share one, else the
+    # managers' (the digest's)
+    spoken = {b.language for b in settings.brands}
+    language = settings.agent_language or (
+        spoken.pop() if len(spoken) == 1 else settings.digest.language
+    )
     template = read_template("brief/index.html")
     return template.render(
         briefs=entries,
