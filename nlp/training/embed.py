@@ -36,6 +36,18 @@ def text_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
+def cached_mask(
+    encoder: Encoder, texts: Sequence[str], cache_dir: Path = DEFAULT_CACHE
+) -> list[bool]:
+    """Which of `texts` already have a vector in the cache (nothing is encoded)."""
+    path = _cache_file(cache_dir, encoder.name)
+    if not path.is_file():
+        return [False] * len(texts)
+    with np.load(path) as data:
+        known = set(data["keys"].tolist())
+    return [text_key(model_text(t) or t) in known for t in texts]
+
+
 def embed_cached(
     encoder: Encoder, texts: Sequence[str], cache_dir: Path = DEFAULT_CACHE, label: str = "texts"
 ) -> np.ndarray:

@@ -28,6 +28,15 @@ from callbrief.nlp.training.embed import DEFAULT_CACHE, embed_cached
 
 LANGS = ("tr", "az", "en")
 C_GRID = (0.5, 2.0, 8.0)
+BUDGET_FIRST = (
+    "semeval2016",
+    "az_localdoc",
+    "tweetset_binary",
+    "cs412_bank",
+    "az_comments",
+    "product_reviews",
+    "az_news",
+)
 NGRAM_EMB_SCALE = 2.0  # the embedding is one unit vector among ~10^5 n-gram weights: give it voice
 
 
@@ -273,6 +282,26 @@ def tune(
     return {k: float(v) for k, v in vars(best[1]).items()}
 
 
+def _within_budget(
+    examples: list[Example], encoder: Encoder, cache: Path, max_new: int, log=print
+) -> list[Example]:  # type: ignore[no-untyped-def]
+    """All dev examples, and the training ones that are cached or fit in `max_new` encodes."""
+    from callbrief.nlp.training.embed import cached_mask
+
+    cached = cached_mask(encoder, [ex.text for ex in examples], cache)
+    kept, missing = [], []
+    for ex, hit in zip(examples, cached, strict=True):
+        needed = hit or ex.split != "train" or ex.dataset == "labelled"
+        (kept if needed else missing).append(ex)
+    # the budget goes to the sets the previous heads never saw, in this order
+    missing.sort(
+        key=lambda ex: BUDGET_FIRST.index(ex.dataset) if ex.dataset in BUDGET_FIRST else 99
+    )
+    kept += missing[:max_new]
+    log(f"--max-new {max_new}: {max(len(missing) - max_new, 0)} training texts left out")
+    return kept
+
+
 def _previous_heads(path: Path, encoder: Encoder) -> HeadSet | None:
     """The heads already at `path`, if fitted on this encoder: candidates to keep."""
     from callbrief.foundation.errors import ModelError
@@ -351,17 +380,27 @@ def main(argv: list[str] | None = None) -> None:
         help="our own labelled posts ({tr,az,en}.jsonl; default: nlp/training/labelled)",
     )
     parser.add_argument(
+        "--max-new",
+        type=int,
+        default=None,
+        metavar="N",
+        help="encode at most N training texts not cached yet; drop the rest (busy machines)",
+    )
+    parser.add_argument(
         "--retune", action="store_true", help="keep the heads in --out, redo only the rule tuning"
     )
     args = parser.parse_args(argv)
     from callbrief.foundation.errors import CallbriefError
 
     try:
-        examples = load(args.data, labelled_dir=args.labelled)
+        # the test split is never read here: it is held out for evaluate
+        examples = load(args.data, ("train", "dev"), labelled_dir=args.labelled)
         encoder = build_encoder(args.encoder, args.model, device=args.device)
     except CallbriefError as exc:
         sys.exit(f"error: {exc}")
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+    if args.max_new is not None:
+        examples = _within_budget(examples, encoder, args.cache, args.max_new, log)
     vectors = embed_cached(encoder, [ex.text for ex in examples], args.cache, label="data")
     extra = handwritten.examples()
     extra_vectors = embed_cached(
