@@ -93,3 +93,28 @@ def test_brand_named_in_a_text(tmp_path):
     assert s.brand_named_in("ULDUZ MOBİL şəbəkəsi yenə yoxdur") == "Ulduz Mobil"
     assert s.brand_named_in("@KargolaDestek kargom nerede") == "Kargola"
     assert s.brand_named_in("kargom nerede") is None
+
+
+def test_brand_zone_escalation_roles_and_channel_switch(tmp_path):
+    write(
+        tmp_path,
+        "brands:\n  - name: Kargola\n    timezone: Europe/Istanbul\n    escalation:\n"
+        "      - {role: vardiya amiri, name: Elif, phone: '0212', handles: [approval]}\n"
+        "channel_switch: {after_unreachable: 3, messages: {email: {tr: 'Merhaba {name}'}}}\n",
+    )
+    s = load_settings(env={}, cwd=tmp_path)
+    role = s.brand("Kargola").escalation[0]
+    assert (role.role, role.name, role.phone, role.handles) == (
+        "vardiya amiri",
+        "Elif",
+        "0212",
+        ["approval"],
+    )
+    assert s.channel_switch.after_unreachable == 3
+    assert s.channel_switch.messages["email"]["tr"] == "Merhaba {name}"
+
+
+def test_a_brand_zone_that_does_not_exist_names_the_key(tmp_path):
+    write(tmp_path, "brands:\n  - name: Kargola\n    timezone: Europe/Istambul\n")
+    with pytest.raises(ConfigError, match=r"brands\.0\.timezone"):
+        load_settings(env={}, cwd=tmp_path)
