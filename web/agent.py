@@ -12,7 +12,6 @@ from callbrief.foundation.errors import CallbriefError, ConfigError
 from callbrief.storage import accounts
 from callbrief.storage.cases import ACTIVE, CLOSED, RESULTS
 from callbrief.storage.db import session_scope
-from callbrief.storage.models import Author
 from callbrief.web import actions
 from callbrief.web.app import context, viewer
 from callbrief.web.auth import Viewer, check_csrf
@@ -93,13 +92,9 @@ def _case_response(
         html = actions.case_brief(session, settings, case)
         posts = actions.case_posts(session, case)
         history = accounts.audit_trail(session, case_id=case_id, limit=20)
-        author = session.get(Author, case.author_id)
     brief, hashes = embed_document(html)
     limit = settings.offer_for(case.brand, case.category)
     focus = posts[0]
-    t = labels(me.user.language)
-    handle = f"@{author.handle}" if author and focus.channel == "x" else ""
-    reply = t["reply_text"].format(handle=handle, brand=case.brand).replace("  ", " ")
     return page(
         "case.html",
         {
@@ -110,8 +105,7 @@ def _case_response(
             "results": RESULTS,
             "error": error,
             "form": form or {},
-            "reply": reply,
-            "channels": _channel_actions(focus, reply),
+            "channels": _channel_actions(focus),
             "history": history,
             "today": date.today().isoformat(),
         },
@@ -120,8 +114,9 @@ def _case_response(
     )
 
 
-def _channel_actions(focus, reply: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    """Where the agent can answer: the post itself, and a prefilled reply on its channel."""
+def _channel_actions(focus) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """Where the agent can answer: the post itself, and a reply to it on its channel (the
+    brief's reply draft, copied with its button, goes in there)."""
     found = []
     if focus.url and focus.url.startswith(("https://", "http://")):
         found.append(("open_post", focus.url))
@@ -129,10 +124,7 @@ def _channel_actions(focus, reply: str) -> list[tuple[str, str]]:  # type: ignor
         found.append(
             (
                 "reply_on",
-                "https://x.com/intent/post?in_reply_to="
-                + quote(focus.platform_id)
-                + "&text="
-                + quote(reply),
+                "https://x.com/intent/post?in_reply_to=" + quote(focus.platform_id),
             )
         )
     return found

@@ -141,7 +141,9 @@ def test_an_agent_opens_the_top_case_reads_the_brief_and_records_an_outcome(
     server, browser, artifacts
 ):
     base, engine, ids, _ = server
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, permissions=["clipboard-read", "clipboard-write"]
+    )
     page = context.new_page()
     page.goto(base + "/queue")
     assert page.url == base + "/login"  # no page without login
@@ -158,6 +160,13 @@ def test_an_agent_opens_the_top_case_reads_the_brief_and_records_an_outcome(
         assert page.locator(f"section#{section}").is_visible()
     assert "kargom" in page.locator("section#verbatim").inner_text().lower()
     page.screenshot(path=str(artifacts / "case.png"), full_page=True)
+    # the brief's reply draft is copyable: its button puts the draft on the clipboard
+    draft = page.locator("section#reply .draft").inner_text()
+    page.locator("section#reply button.copy").click()
+    page.wait_for_function(
+        "document.querySelector('section#reply button.copy').textContent === 'Kopyalandı'"
+    )
+    assert page.evaluate("navigator.clipboard.readText()") == draft
 
     page.select_option("select[name=result]", "resolved")
     page.fill("textarea[name=note]", "Kurye yarın teslim edecek")

@@ -74,7 +74,11 @@
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(source.value || source.textContent).then(done, function () {});
       } else {
-        source.select();
+        var range = document.createRange();
+        range.selectNodeContents(source);
+        var selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
         document.execCommand("copy");
         done();
       }
@@ -98,7 +102,25 @@
     document.body.setAttribute("data-queue-refreshed", String(Date.now()));
   });
 
+  // a Copy button beside every draft in the embedded brief (reply, private messages)
+  function addCopyButtons() {
+    var frame = document.getElementById("brief");
+    if (!frame) { return; }
+    var drafts = frame.querySelectorAll(".draft");
+    for (var i = 0; i < drafts.length; i++) {
+      drafts[i].id = drafts[i].id || "draft-" + i;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy small";
+      button.textContent = frame.getAttribute("data-copy");
+      button.setAttribute("data-copy", drafts[i].id);
+      button.setAttribute("data-done", frame.getAttribute("data-done"));
+      drafts[i].insertAdjacentElement("afterend", button);
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    addCopyButtons();
     if (rows().length) { select(rows()[0]); }
     if (window.location.hash === "#outcome-form") { focusOutcome(); }
   });
