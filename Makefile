@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo serve test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -18,6 +18,10 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/callbrief demo --out callbrief-demo
+
+# the web workspace on the demo's data; prints a one-time password for the user `demo`
+serve: $(STAMP)
+	$(BIN)/callbrief serve --demo callbrief-demo --port 8000
 
 test: $(STAMP)
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python -m pytest -q
@@ -31,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_nlp.py
 	$(BIN)/python bench/bench_briefs.py
 	$(BIN)/python bench/bench_digest.py
+	$(BIN)/python bench/bench_web.py
 
 clean:
 	rm -rf $(VENV) callbrief-demo .pytest_cache
