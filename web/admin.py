@@ -49,7 +49,7 @@ def _admin_page(
     return page(
         "admin.html",
         {
-            **base_context(me, "admin"),
+            **base_context(request, me, "admin"),
             "users": users,
             "sections": sections,
             "history": history,
@@ -118,7 +118,7 @@ def new_token(
         user = accounts.get_user(session, name)
         token = accounts.issue_token(session, user, label or "integration")
         accounts.audit(session, me.name, "token", details={"user": user.name, "label": label})
-    t = base_context(me, "admin")["t"]
+    t = base_context(request, me, "admin")["t"]
     return _admin_page(request, me, message=t["token_once"].format(name=name, token=token))
 
 

@@ -20,8 +20,10 @@ from callbrief.web.rendering import embed_document, labels, page
 router = APIRouter(include_in_schema=False)
 
 
-def base_context(me: Viewer, active: str) -> dict:
-    return {"t": labels(me.user.language), "me": me, "active": active}
+def base_context(request: Request, me: Viewer, active: str) -> dict:
+    """What every page needs: the user, their words, the team's time zone for times shown."""
+    zone = context(request).settings.cases.timezone
+    return {"t": labels(me.user.language), "me": me, "active": active, "zone": zone}
 
 
 def _filters(request: Request) -> actions.QueueFilters:
@@ -43,7 +45,7 @@ def _queue_context(request: Request, me: Viewer) -> dict:
         rows = actions.work_queue(session, settings, me, filters)
     brands = me.brands or [b.name for b in settings.brands]
     return {
-        **base_context(me, "queue"),
+        **base_context(request, me, "queue"),
         "rows": rows,
         "filters": filters,
         "brands": brands,
@@ -98,7 +100,7 @@ def _case_response(
     return page(
         "case.html",
         {
-            **base_context(me, "queue"),
+            **base_context(request, me, "queue"),
             "case": case,
             "brief": brief,
             "limit": limit,

@@ -50,7 +50,7 @@ def digest_page(request: Request) -> Response:
     body, hashes = embed_document(render_digest(report, "html"))
     return page(
         "digest.html",
-        {**base_context(me, "digest"), "digest": body, "day": day.isoformat()},
+        {**base_context(request, me, "digest"), "digest": body, "day": day.isoformat()},
         style_hashes=hashes,
     )
 
@@ -63,7 +63,7 @@ def sla_page(request: Request) -> Response:
     with session_scope(context(request).engine) as session:
         cells = workspace.sla_board(session, now, now - timedelta(days=BOARD_DAYS), me.brands)
     totals = {k: sum(getattr(c, k) for c in cells) for k in ("due", "overdue", "breached", "met")}
-    return page("sla.html", {**base_context(me, "sla"), "cells": cells, "totals": totals})
+    return page("sla.html", {**base_context(request, me, "sla"), "cells": cells, "totals": totals})
 
 
 def _search(request: Request):  # type: ignore[no-untyped-def]
@@ -88,7 +88,7 @@ def search_page(request: Request) -> Response:
     return page(
         "search.html",
         {
-            **base_context(me, "search"),
+            **base_context(request, me, "search"),
             "hits": hits,
             "q": {k: request.query_params.get(k, "") for k in SEARCH_FIELDS},
             "query": str(request.query_params),
@@ -205,7 +205,7 @@ def signals_page(request: Request) -> Response:
     return page(
         "signals.html",
         {
-            **base_context(me, "signals"),
+            **base_context(request, me, "signals"),
             "day": day.isoformat(),
             "spikes": spikes,
             "coverage": report.coverage,

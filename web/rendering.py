@@ -5,12 +5,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
-from jinja2 import FileSystemLoader, select_autoescape
+from jinja2 import FileSystemLoader, pass_context, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
@@ -33,9 +35,19 @@ def environment() -> ImmutableSandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["when"] = lambda m: m.strftime("%Y-%m-%d %H:%M") if m else "-"
+    env.filters["when"] = when
     env.filters["fill"] = lambda template, **values: str(template).format(**values)
     return env
+
+
+@pass_context
+def when(ctx: Any, moment: datetime | None) -> str:
+    """A stored (UTC) moment as the team's wall-clock time, e.g. "2026-11-24 10:00"."""
+    if moment is None:
+        return "-"
+    zone = ctx.get("zone") or "UTC"
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
 
 
 @lru_cache(maxsize=4)

@@ -360,3 +360,16 @@ def test_no_secret_on_any_page(client, as_user, workspace, monkeypatch):
         html = client.get(path).text
         assert "SECRET" not in html, path
         assert "$argon2" not in html, path
+
+
+def test_times_are_shown_in_the_teams_time_zone(client, as_user, workspace):
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    _, engine, ids = workspace
+    as_user("mira")
+    with session_scope(engine) as session:
+        due = session.get(Case, ids["second"]).due_at.replace(tzinfo=UTC)
+    local = due.astimezone(ZoneInfo("Europe/Istanbul")).strftime("%Y-%m-%d %H:%M")
+    assert due.strftime("%H:%M") != local[-5:]
+    assert local in client.get("/queue").text
