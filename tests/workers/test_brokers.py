@@ -89,3 +89,17 @@ def test_a_worker_on_the_broker_analyses_renders_and_dead_letters_poison(
     analysed = [r for r in records if r.get("task") == "callbrief.analyze"]
     assert analysed and all(r["task_id"] for r in analysed)
     assert any("claimed" in r["msg"] for r in analysed)
+
+
+def test_analyze_enqueue_queues_what_is_stored_and_not_analysed(broker_url, pg_url, tmp_path):
+    config = write_config(tmp_path, batch_size=20)
+    env = {"CALLBRIEF_BROKER": broker_url}
+    base = ["--config", str(config), "--db", pg_url]
+    data = write_mentions(tmp_path / "stored.jsonl", 50)
+    assert runner.invoke(cli, [*base, "import", str(data)], env=env).exit_code == 0
+
+    queued = runner.invoke(cli, [*base, "analyze", "--enqueue"], env=env)
+    assert queued.exit_code == 0, queued.output
+    assert "50 mention(s) not analysed, 0 being analysed; 3 analyse batch(es)" in queued.output
+    settings = load_settings(config, database=pg_url, env=env)
+    assert queue_status(settings).depths["nlp"] == 3
