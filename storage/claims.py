@@ -87,12 +87,12 @@ def _lease(
         [{"mention_id": i, "worker": worker, "claimed_at": now} for i in ids]
     )
     # a live lease of another worker is left alone: the WHERE makes the upsert a no-op for it
-    stmt = stmt.on_conflict_do_update(
+    upsert = stmt.on_conflict_do_update(
         index_elements=["mention_id"],
         set_={"worker": stmt.excluded.worker, "claimed_at": stmt.excluded.claimed_at},
         where=or_(claims.c.claimed_at < stale_before, claims.c.worker == worker),
     ).returning(claims.c.mention_id)
-    return sorted(row[0] for row in conn.execute(stmt))
+    return sorted(row[0] for row in conn.execute(upsert))
 
 
 def claim_mentions(

@@ -124,8 +124,13 @@ def _delete_tree(
             child_ids = set(session.execute(select(pk[0]).where(column.in_(ids))).scalars())
             _delete_tree(session, child, child_ids, report, present)
         else:
-            report.add(child.name, session.execute(delete(child).where(column.in_(ids))).rowcount)
-    report.add(table.name, session.execute(delete(table).where(table.c.id.in_(ids))).rowcount)
+            report.add(child.name, _count(session.execute(delete(child).where(column.in_(ids)))))
+    report.add(table.name, _count(session.execute(delete(table).where(table.c.id.in_(ids)))))
+
+
+def _count(result: Any) -> int:
+    """The rows a DELETE or UPDATE touched (a CursorResult's rowcount)."""
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def erase_person(
@@ -197,12 +202,15 @@ def _drop_quotes(session: Session, texts: Iterable[str], keep_out: set[int]) -> 
     """Clear parent and quoted text that repeats one of these posts in other people's posts."""
     changed = 0
     for body in {t for t in texts if t.strip()}:
-        for column in (Mention.parent_text, Mention.quoted_text):
-            changed += session.execute(
-                update(Mention)
-                .where(col(column) == body, col(Mention.id).not_in(keep_out))
-                .values({column.key: None})  # type: ignore[attr-defined]
-            ).rowcount
+        for name in ("parent_text", "quoted_text"):
+            column = table_of(Mention).c[name]
+            changed += _count(
+                session.execute(
+                    update(Mention)
+                    .where(column == body, col(Mention.id).not_in(keep_out))
+                    .values({name: None})
+                )
+            )
     return changed
 
 
@@ -214,13 +222,15 @@ def _drop_raw_naming(session: Session, authors: Iterable[Author], keep_out: set[
     handles = {a.handle for a in authors if a.handle}
     if not handles:
         return 0
-    raw_text = func.lower(func.cast(Mention.raw, Text))
+    raw_text = func.lower(func.cast(table_of(Mention).c.raw, Text))
     matches = or_(*(raw_text.contains(f'"{h.casefold()}"', autoescape=True) for h in handles))
-    return session.execute(
-        update(Mention)
-        .where(matches, col(Mention.id).not_in(keep_out))
-        .values(raw={"erased": "a person named here was erased"})
-    ).rowcount
+    return _count(
+        session.execute(
+            update(Mention)
+            .where(matches, col(Mention.id).not_in(keep_out))
+            .values(raw={"erased": "a person named here was erased"})
+        )
+    )
 
 
 def apply_retention(session: Session, days: int, *, now: datetime | None = None) -> int:
