@@ -4,9 +4,12 @@
 
 Inserts synthetic cases (tr, az and en; a third of them repeat complainers linked across X and
 Reddit, with earlier cases and outcomes) into a temporary SQLite file, then times:
-  render only      dossiers built beforehand, templates rendered (the target: >= 200 briefs/s)
-  dossier only     the database queries and assembly of each dossier
-  write_briefs     the whole command: queries, both formats, files and the index
+  dossier only     the database queries and the reasoning of each dossier
+  render only      dossiers built beforehand, templates rendered
+  write_briefs     the whole command: queries, reasoning, rendering, files and the index (the
+                   target: >= 200 briefs/s in one format)
+Each line gives wall-clock and CPU-time rates: on a machine shared with other work the wall
+clock measures the neighbours, the CPU time measures callbrief.
 The NLP is not counted: analyses are inserted as stored rows.
 """
 
@@ -24,7 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from callbrief.briefs.brief import BriefKit, write_briefs  # noqa: E402
 from callbrief.briefs.render import render_dossier  # noqa: E402
-from callbrief.foundation.settings import Brand, OfferLimit, load_settings  # noqa: E402
+from callbrief.foundation.settings import (  # noqa: E402
+    Brand,
+    EscalationRole,
+    OfferLimit,
+    load_settings,
+)
 from callbrief.storage.db import open_database, session_scope  # noqa: E402
 from callbrief.storage.dossier import load_open_case_rows, open_cases  # noqa: E402
 from callbrief.storage.models import Analysis, Author, Case, Customer, Mention, Outcome  # noqa: E402
@@ -36,7 +44,7 @@ BRANDS = [
     ("Brightwave", "en", "outage"),
 ]
 TEXTS = {
-    "tr": "Harika hizmet, 3 haftadır kargo bekliyorum 👏 Takip no KG{n}. Paramı iade edin! "
+    "tr": "Harika hizmet, 3 haftadır kargo bekliyorum 👏 Takip no KG{n}. 850₺ paramı iade edin! "
     "https://t.co/x{n}",
     "az": "@ulduzmobil bu ay hesabımdan iki dəfə 15 AZN çıxılıb. Pulumu geri qaytarın. "
     "https://t.co/a{n}",
@@ -48,8 +56,24 @@ TEXTS = {
 def _settings(home: Path):  # type: ignore[no-untyped-def]
     settings = load_settings(env={}, cwd=home)
     settings.home = str(home)
+    zones = {"tr": "Europe/Istanbul", "az": "Asia/Baku", "en": "Europe/London"}
     settings.brands = [
-        Brand(name=n, language=lang, escalation_contact=f"{n} team lead") for n, lang, _ in BRANDS
+        Brand(
+            name=n,
+            language=lang,
+            timezone=zones[lang],
+            branch=f"{n} central branch",
+            escalation=[
+                EscalationRole(
+                    role="team lead",
+                    name=f"{n} Lead",
+                    phone="+90 212 555 0000",
+                    handles=["default"],
+                ),
+                EscalationRole(role="safety team", queue="safety", handles=["safety"]),
+            ],
+        )
+        for n, lang, _ in BRANDS
     ]
     settings.offers = {
         n: {
@@ -175,10 +199,27 @@ def _post(session, author, case_id, pid, brand, lang, category, at, n):  # type:
     )
 
 
-def _rate(label: str, n: int, seconds: float) -> float:
-    rate = n / seconds if seconds else float("inf")
-    print(f"  {label:<38} {n:>5} briefs in {seconds:6.2f} s = {rate:8.1f} briefs/s")
-    return rate
+class _Clock:
+    """Wall and CPU time of a block: on a shared machine the CPU figure is the fair one."""
+
+    def __enter__(self) -> _Clock:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() - self.cpu
+
+
+def _rate(label: str, n: int, clock: _Clock) -> float:
+    """Print briefs/s by wall clock and by CPU time; return the CPU-time rate."""
+    wall = n / clock.wall if clock.wall else float("inf")
+    cpu = n / clock.cpu if clock.cpu else float("inf")
+    print(
+        f"  {label:<38} {n:>5} briefs: wall {clock.wall:6.2f} s = {wall:7.1f}/s, "
+        f"cpu {clock.cpu:6.2f} s = {cpu:7.1f}/s"
+    )
+    return cpu
 
 
 def main() -> None:
@@ -198,34 +239,31 @@ def main() -> None:
         )
 
         kit = BriefKit.load(settings, NOW)
-        with session_scope(engine) as session:
-            started = time.perf_counter()
+        with session_scope(engine) as session, _Clock() as built:
             cases = open_cases(session)
             dossiers = [kit.build(rows) for rows in load_open_case_rows(session, cases)]
-            built = time.perf_counter() - started
         print(f"briefs for {len(dossiers)} cases (python {sys.version.split()[0]}):")
-        _rate("dossiers only (batched queries)", len(dossiers), built)
-        rates = {}
+        _rate("dossiers only (queries and reasoning)", len(dossiers), built)
         for fmt in ("md", "html"):
             render_dossier(dossiers[0], fmt)  # template compilation is a one-off, not per brief
-            started = time.perf_counter()
-            for dossier in dossiers:
-                render_dossier(dossier, fmt)
-            rates[fmt] = _rate(f"render only, {fmt}", len(dossiers), time.perf_counter() - started)
+            with _Clock() as clock:
+                for dossier in dossiers:
+                    render_dossier(dossier, fmt)
+            _rate(f"render only, {fmt}", len(dossiers), clock)
         out = args.keep or home / "briefs"
+        with_db = {}
         for fmts in (["md"], ["html"], ["md", "html"]):
-            started = time.perf_counter()
-            paths = write_briefs(engine, settings, out, fmts, now=NOW)
-            _rate(
-                f"write_briefs {'+'.join(fmts)} (with DB, files)",
-                len(paths) - 1,
-                time.perf_counter() - started,
+            with _Clock() as clock:
+                paths = write_briefs(engine, settings, out, fmts, now=NOW)
+            with_db["+".join(fmts)] = _rate(
+                f"write_briefs {'+'.join(fmts)} (with DB, files)", len(paths) - 1, clock
             )
         engine.dispose()
-        verdict = "meets" if min(rates.values()) >= 200 else "MISSES"
+        slowest = min(with_db["md"], with_db["html"])
+        verdict = "meets" if slowest >= 200 else "MISSES"
         print(
-            f"render-only target >= 200 briefs/s: {verdict} (slowest format "
-            f"{min(rates.values()):.0f}/s)"
+            f"target >= 200 briefs/s with the database (CPU time, one format): {verdict} "
+            f"(slowest {slowest:.0f}/s)"
         )
 
 

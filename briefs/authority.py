@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from callbrief.foundation.settings import Brand, EscalationRole, OfferLimit
 
@@ -111,8 +111,12 @@ class Contact:
         return self.name or self.role
 
     def as_dict(self) -> dict[str, str | None]:
-        return {
-            **asdict(self),
+        return {  # by hand: dataclasses.asdict deep-copies, and a brief builds seven of these
+            "role": self.role,
+            "name": self.name,
+            "phone": self.phone,
+            "email": self.email,
+            "queue": self.queue,
             "how": self.how,
             "reach": self.reach,
             "who": self.who,
