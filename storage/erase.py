@@ -2,11 +2,11 @@
 
 `erase_person` removes one person everywhere: their customer record, every handle linked to it,
 their posts (text, raw payload, parents and quotes), the analyses of those posts (grievance
-sentences, entities), their cases with outcomes and every row that hangs off those (found by
-foreign key, so tables added later are covered too), their text quoted in other people's posts,
-and raw payloads of other posts that name their handle. An `erasures` row records that an erasure
-happened and what it counted, with no personal data. Running it twice erases nothing the second
-time and fails on nothing.
+sentences, entities), their cases with outcomes and every row that hangs off those (found by the
+live database's foreign keys, so tables other features add are covered too), their text quoted
+in other people's posts, and raw payloads of other posts that name their handle. An `erasures`
+row records that an erasure happened and what it counted, with no personal data. Running it
+twice erases nothing the second time and fails on nothing.
 
 `apply_retention` clears the text and raw payload of posts older than the retention period, and
 the verbatim parts of their analyses; counts, sentiment and categories stay for the digest.
@@ -25,7 +25,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Column,
-    Table,
     Text,
     delete,
     func,
@@ -35,11 +34,11 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col
 
-# every module that declares tables, so that rows hanging off a person's rows are all found
-from callbrief.storage import claims, matters  # noqa: F401
 from callbrief.storage.models import Analysis, Author, Case, Customer, Mention, table_of, utcnow
 
 REMOVED = ""  # the text of a post past retention: NOT NULL, and nothing of what they wrote
@@ -96,36 +95,49 @@ def _authors_to_erase(
     return list(authors.values()), customers
 
 
-def _children(parent: Table) -> list[tuple[Table, Column[Any]]]:
-    """Every (table, column) with a foreign key to `parent`.id, in any table declared."""
-    found = []
-    for table in SQLModel.metadata.sorted_tables:
-        for fk in table.foreign_keys:
-            if fk.column.table is parent and fk.parent is not None:
-                found.append((table, fk.parent))
-    return found
+@dataclass
+class _Schema:
+    """The live database's tables and foreign keys, read once per erasure, so that tables other
+    features added (whether or not their modules are imported) are followed too."""
 
+    tables: set[str]
+    # parent table -> [(child table, child column, child has a single `id` primary key)]
+    children: dict[str, list[tuple[str, str, bool]]]
 
-def _existing(session: Session) -> set[str]:
-    return set(inspect(session.connection()).get_table_names())
+    @classmethod
+    def read(cls, session: Session) -> _Schema:
+        inspector = inspect(session.connection())
+        tables = set(inspector.get_table_names())
+        children: dict[str, list[tuple[str, str, bool]]] = {}
+        for name in tables:
+            pk = inspector.get_pk_constraint(name).get("constrained_columns") or []
+            for fk in inspector.get_foreign_keys(name):
+                if fk.get("referred_columns") == ["id"] and len(fk["constrained_columns"]) == 1:
+                    children.setdefault(fk["referred_table"], []).append(
+                        (name, fk["constrained_columns"][0], pk == ["id"])
+                    )
+        return cls(tables, children)
 
 
 def _delete_tree(
-    session: Session, table: Table, ids: set[int], report: ErasureReport, present: set[str]
+    session: Session, table: str, ids: set[int], report: ErasureReport, schema: _Schema
 ) -> None:
     """Delete rows of `table` with these ids and, first, every row that refers to them."""
-    if not ids or table.name not in present:
+    if not ids or table not in schema.tables:
         return
-    for child, column in _children(table):
-        if child.name not in present or child is table:
+    for child, column, has_id in schema.children.get(table, []):
+        if child == table:
             continue
-        pk = list(child.primary_key.columns)
-        if len(pk) == 1 and pk[0].name == "id":
-            child_ids = set(session.execute(select(pk[0]).where(column.in_(ids))).scalars())
-            _delete_tree(session, child, child_ids, report, present)
+        ref = sql_table(child, sql_column(column), sql_column("id"))
+        if has_id:
+            child_ids = set(
+                session.execute(select(ref.c.id).where(ref.c[column].in_(ids))).scalars()
+            )
+            _delete_tree(session, child, child_ids, report, schema)
         else:
-            report.add(child.name, _count(session.execute(delete(child).where(column.in_(ids)))))
-    report.add(table.name, _count(session.execute(delete(table).where(table.c.id.in_(ids)))))
+            report.add(child, _count(session.execute(delete(ref).where(ref.c[column].in_(ids)))))
+    target = sql_table(table, sql_column("id"))
+    report.add(table, _count(session.execute(delete(target).where(target.c.id.in_(ids)))))
 
 
 def _count(result: Any) -> int:
@@ -145,7 +157,7 @@ def erase_person(
     if handle is None and customer_id is None:
         raise ValueError("erase_person needs a handle or a customer id")
     report = ErasureReport()
-    present = _existing(session)
+    schema = _Schema.read(session)
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("PRAGMA secure_delete=ON"))  # deleted content is zeroed on disk
     authors, customers = _authors_to_erase(session, handle, channel, customer_id)
@@ -184,10 +196,10 @@ def erase_person(
     )
     report.add("quotes in other posts", _drop_quotes(session, texts, mention_ids))
     report.add("raw payloads of other posts", _drop_raw_naming(session, authors, mention_ids))
-    _delete_tree(session, table_of(Mention), mention_ids, report, present)
-    _delete_tree(session, table_of(Case), case_ids, report, present)
-    _delete_tree(session, table_of(Author), author_ids, report, present)
-    _delete_tree(session, table_of(Customer), customers, report, present)
+    _delete_tree(session, "mentions", mention_ids, report, schema)
+    _delete_tree(session, "cases", case_ids, report, schema)
+    _delete_tree(session, "authors", author_ids, report, schema)
+    _delete_tree(session, "customers", customers, report, schema)
     audit = Erasure(
         erased_at=now or utcnow(),
         scope="customer" if customer_id is not None else "author",

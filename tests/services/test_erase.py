@@ -81,7 +81,18 @@ def seed(engine, settings, tmp_path):
     analyze_and_open_cases(engine, settings, LoggingAnalyzer(str(tmp_path / "log")))
     with session_scope(engine) as session:
         case_id = session.exec(select(Mention.case_id).where(Mention.platform_id == "z0")).one()
-        record_outcome(session, case_id, "follow_up", note=f"{NAME} wants Brontequil refund")
+        outcome = record_outcome(
+            session, case_id, "follow_up", note=f"{NAME} wants Brontequil refund"
+        )
+        # a row another feature hangs off the outcome (the web's goodwill credits): erase must
+        # follow the foreign key even though this process never imported that table's module
+        session.execute(
+            text(
+                "INSERT INTO web_outcome_credits (outcome_id, case_id, amount, currency, "
+                "\"limit\", created_at) VALUES (:o, :c, 50, 'TRY', 100, :t)"
+            ),
+            {"o": outcome.id, "c": case_id, "t": datetime(2026, 11, 22, tzinfo=UTC)},
+        )
     return url
 
 
@@ -123,6 +134,7 @@ def test_after_erase_nothing_of_the_person_is_on_disk(tmp_path, settings):
     with Session(engine) as session:
         audit = session.exec(select(Erasure)).one()
         assert audit.scope == "author" and audit.counts["mentions"] == 3
+        assert audit.counts["web_outcome_credits"] == 1 and audit.counts["outcomes"] == 1
         remaining = session.exec(select(Mention.platform_id).order_by(Mention.platform_id)).all()
         assert remaining == ["o1", "o2"]
         assert session.exec(select(Case)).all() == []  # plainuser's posts are no complaints
