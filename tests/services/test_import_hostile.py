@@ -125,3 +125,11 @@ def _refusal():
     from sqlalchemy.exc import DataError
 
     return DataError("INSERT", {}, ValueError("value refused"))
+
+
+def test_a_line_past_16_mb_is_skipped_unread_and_the_next_line_kept(engine, tmp_path):
+    huge = b'{"id": "h", "text": "' + b"a" * (17 * 1024 * 1024) + b'"}'
+    path = write(tmp_path / "huge.jsonl", [line(good(0)), huge, line(good(1))])
+    report = import_jsonl(engine, path)
+    assert report.bad_lines == [(2, "longer than 16 MB")]
+    assert stored_ids(engine) == {"g0", "g1"}
