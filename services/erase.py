@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from callbrief.briefs.brief import brief_name, write_briefs
 from callbrief.briefs.output import MANIFEST, OutputFolder
@@ -35,6 +36,7 @@ class EraseResult:
     removed_files: list[Path] = field(default_factory=list)
     # files in the folder that still hold the person's data and that callbrief did not write
     left_files: list[Path] = field(default_factory=list)
+    compacted: str | None = None  # why the database could not be compacted, if it could not
 
     def summary(self) -> list[str]:
         """Lines for the CLI: what was removed, table by table, and what a person must check."""
@@ -45,6 +47,12 @@ class EraseResult:
             lines = [f"Erased: {counts}."]
         if self.removed_files:
             lines.append(f"Removed {len(self.removed_files)} brief file(s).")
+        if self.compacted:
+            lines.append(
+                f"The rows are deleted, but the database could not be compacted "
+                f"({self.compacted}); deleted text may stay in free pages until you run erase "
+                "again with nothing else using the database."
+            )
         for path in self.left_files:
             lines.append(
                 f"Still holds their data: {path} (callbrief did not write it; remove or edit it)."
@@ -129,7 +137,14 @@ def erase(
         raise ConfigError("--author needs a handle, e.g. --author ayse_k.")
     with session_scope(engine) as session:
         report = erase_person(session, handle=handle, channel=channel, customer_id=customer_id)
-    compact(engine)
+    try:
+        compact(engine)
+        problem = None
+    except SQLAlchemyError as exc:  # e.g. `run` holds the SQLite file: VACUUM needs it alone
+        problem = str(getattr(exc, "orig", exc)).splitlines()[0]
     if briefs_dir is None:
-        return EraseResult(report)
-    return _clean_folder(engine, settings, Path(briefs_dir).expanduser(), report)
+        result = EraseResult(report)
+    else:
+        result = _clean_folder(engine, settings, Path(briefs_dir).expanduser(), report)
+    result.compacted = problem
+    return result
