@@ -502,7 +502,7 @@ def erase(
     )
     for line in result.summary():
         out.print(escape(line))
-    if result.left_files:
+    if result.left_files or result.compacted:
         raise typer.Exit(1)
 
 
