@@ -110,13 +110,23 @@ def _post(
     short = expansions(mention.raw)
     links = [str(u) for u in (mention.links or [])]
     url = canonical_url(mention)
-    # a Reddit comment repeats its thread's title; print each title once per brief
-    title = mention.title if mention.title and mention.title not in titles_seen else None
+    # a Reddit comment repeats its thread's title (already in the parent it answers), and a
+    # submission's text starts with its own title: print each title once per brief
+    title = mention.title or None
+    if title and (title in titles_seen or title in (mention.parent_text or "")):
+        title = None
     if mention.title:
         titles_seen.add(mention.title)
     text_segments = segments(mention.text, links, short)
-    if title and text_segments and text_segments[0].get("text", "").startswith(title):
-        text_segments[0] = {**text_segments[0], "text": text_segments[0]["text"][len(title) :]}
+    if (
+        mention.title
+        and text_segments
+        and text_segments[0].get("text", "").startswith(mention.title)
+    ):
+        rest = text_segments[0]["text"][len(mention.title) :].lstrip()
+        text_segments = ([{**text_segments[0], "text": rest}] if rest else []) + text_segments[1:]
+    inline = {p["text"] for p in text_segments if p["kind"] == "link"}
+    extra = [u for u in links if u not in inline and u not in (mention.text or "")]
     return {
         "id": mention.id,
         "platform_id": mention.platform_id,
@@ -131,11 +141,8 @@ def _post(
         "segments": text_segments,
         "parent": segments(mention.parent_text, (), short),
         "quoted": segments(mention.quoted_text, (), short),
-        "links": [
-            {"text": u, "href": href(u)}
-            for u in links
-            if u not in (mention.text or "") or u in short.values()
-        ],
+        "links": [{"text": u, "href": href(u)} for u in extra],  # those not shown in the text
+        "link_count": len(inline) + len(extra),
         "is_focus": mention.id == focus_id,
         "sentiment": analysis.sentiment_label if analysis else None,
     }
