@@ -62,3 +62,35 @@ def test_a_message_that_keeps_killing_its_worker_is_not_run_again(configured, mo
 
     tasks.render.apply(args=([9],), task_id="render-9")  # a healthy one still runs
     assert len(ran) == 1
+
+
+def test_poll_scans_one_source_and_queues_its_new_mentions(pg_url, redis_url, tmp_path, replay):
+    from callbrief.foundation.settings import Brand
+    from callbrief.workers.control import queue_status
+    from tests.services.test_scan import ATOM
+
+    server = replay(
+        [
+            {
+                "request": {"method": "GET", "path": "/feed.atom"},
+                "repeat": True,
+                "response": {"headers": {"Content-Type": "application/atom+xml"}, "body": ATOM},
+            }
+        ]
+    )
+    settings = load_settings(env={}, cwd=tmp_path, database=pg_url)
+    settings.home = str(tmp_path / "home")
+    settings.workers.broker_url = redis_url
+    settings.brands = [
+        Brand(name="Kargola", keywords=["kargola"], feeds=[f"{server.url}/feed.atom"])
+    ]
+    settings.sources.rss.enabled = True
+    configure(settings)
+    try:
+        first = tasks.poll.apply(args=("rss",)).get()
+        again = tasks.poll.apply(args=("rss",)).get()
+    finally:
+        runtime().close()
+    assert first == "rss: 1 new, 1 batch(es) queued"
+    assert again == "rss: 0 new, 0 batch(es) queued"
+    assert queue_status(settings).depths["nlp"] == 1
