@@ -178,6 +178,8 @@ def analyze(self: CallbriefTask) -> str:
         touched = sorted(set(cases.case_ids) | set(case_ids_of(session, ids)))
     if touched:
         render.apply_async(args=(touched,))
+    if report is not None and report.deferred:
+        analyze.apply_async()  # the time budget left some of the batch: they need a message too
     if report is None:
         with session_scope(rt.engine) as session:
             left = backlog(session, utcnow() - lease)
