@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col
 
 from callbrief.briefs.brief import BriefKit
@@ -81,32 +82,30 @@ def work_queue(
     limit: int = QUEUE_PAGE,
     now: datetime | None = None,
 ) -> list[QueueRow]:
-    """The callback queue this user may see, filtered; the CLI's `queue` does the ordering."""
-    brands = viewer.brands
-    if filters.brand:
-        if brands and not viewer.user.sees(filters.brand):
-            return []
-        brands = [filters.brand]
-    rows: list[QueueRow] = []
-    # one call per brand when the user is limited to some: each call is the CLI's own query
-    for brand in brands or [None]:
-        rows += queue(
-            session,
-            settings,
-            brand=brand,
-            status=filters.status or None,
-            agent=viewer.name if filters.mine else None,
-            now=now,
-            limit=None if (filters.category or filters.language) else limit,
-        )
+    """The callback queue this user may see, filtered: the CLI's own `queue`, with the brand
+    limit and the filters as extra conditions in its SQL."""
+    where: list[ColumnElement[bool]] = []
+    if viewer.brands:
+        where.append(col(Case.brand).in_(viewer.brands))
     if filters.category:
-        rows = [r for r in rows if (r.category or "unknown") == filters.category]
+        unknown = filters.category == "unknown"
+        where.append(
+            col(Case.category).is_(None) | (col(Case.category) == "unknown")
+            if unknown
+            else col(Case.category) == filters.category
+        )
     if filters.language:
-        languages = workspace.case_languages(session, [r.case_id for r in rows])
-        rows = [r for r in rows if languages.get(r.case_id) == filters.language]
-    if len(brands) > 1:
-        rows.sort(key=lambda r: (not r.overdue, -r.priority, r.next_action_at or now, r.case_id))
-    return rows[:limit]
+        where.append(workspace.language_filter(filters.language))
+    return queue(
+        session,
+        settings,
+        brand=filters.brand,
+        status=filters.status or None,
+        agent=viewer.name if filters.mine else None,
+        now=now,
+        limit=limit,
+        where=where,
+    )
 
 
 def claim(session: Session, viewer: Viewer, case_id: int) -> Case:

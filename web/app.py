@@ -54,7 +54,8 @@ class QueueFeed:
         self.interval_s = interval_s
         self.version = 0
         self._signature: tuple[str, int] | None = None
-        self._changed = asyncio.Condition()
+        # replaced by a fresh event on every change; waiters hold the one they started with
+        self._changed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -73,9 +74,9 @@ class QueueFeed:
                 first = self._signature is None
                 self._signature = signature
                 if not first:
-                    async with self._changed:
-                        self.version += 1
-                        self._changed.notify_all()
+                    self.version += 1
+                    changed, self._changed = self._changed, asyncio.Event()
+                    changed.set()
             await asyncio.sleep(self.interval_s)
 
     def start(self) -> None:
@@ -90,12 +91,12 @@ class QueueFeed:
 
     async def wait(self, seen: int, timeout: float) -> int:
         """The version after `seen`, or `seen` again when nothing changed within `timeout`."""
-        async with self._changed:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(
-                    self._changed.wait_for(lambda: self.version != seen), timeout
-                )
+        if self.version != seen:
             return self.version
+        # an Event, not a Condition: a client that disconnects mid-wait cancels cleanly
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._changed.wait(), timeout)
+        return self.version
 
 
 @dataclass
@@ -131,9 +132,12 @@ def viewer(request: Request) -> Viewer:
 
 
 def api_viewer(request: Request) -> Viewer:
-    """The user behind an API request: a bearer token (or a browser session)."""
+    """The user behind an API request: a bearer token, or a browser session for reads only
+    (a POST on a cookie alone would be a cross-site request forgery waiting to happen)."""
     ctx = context(request)
-    found = bearer_viewer(request, ctx.engine) or session_viewer(request, ctx.engine, ctx.signer)
+    found = bearer_viewer(request, ctx.engine)
+    if found is None and request.method in ("GET", "HEAD"):
+        found = session_viewer(request, ctx.engine, ctx.signer)
     if found is None:
         raise LoginRequired()
     return found
@@ -282,7 +286,13 @@ def _login_page(
     token = new_login_token()
     response = page(
         "login.html",
-        {"t": labels("en"), "me": None, "csrf_token": token, "error": error, "totp": totp},
+        {
+            "t": labels(browser_language(request)),
+            "me": None,
+            "csrf_token": token,
+            "error": error,
+            "totp": totp,
+        },
         status_code=status,
     )
     response.set_cookie(
@@ -294,6 +304,15 @@ def _login_page(
         secure=is_https(request, ctx.trust_proxy),
     )
     return response
+
+
+def browser_language(request: Request) -> str:
+    """tr, az or en from the browser's Accept-Language, for pages shown before login."""
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in ("tr", "az", "en"):
+            return code
+    return "en"
 
 
 def _add_login_routes(app: FastAPI) -> None:
@@ -312,7 +331,7 @@ def _add_login_routes(app: FastAPI) -> None:
         ctx = context(request)
         expected = ctx.signer.loads(request.cookies.get(LOGIN_COOKIE), 3600)
         check_csrf(expected or "", csrf_token)
-        t = labels("en")
+        t = labels(browser_language(request))
         address = request.client.host if request.client else None
         with session_scope(ctx.engine) as session:
             result = accounts.check_login(

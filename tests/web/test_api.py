@@ -33,6 +33,14 @@ def test_the_api_needs_a_token(client):
     assert client.get("/api/v1/cases", headers=bearer("cbt_forged")).status_code == 401
 
 
+def test_a_browser_session_reads_the_api_but_cannot_post_to_it(client, as_user, workspace):
+    _, _, ids = workspace
+    as_user("ayse")
+    assert client.get("/api/v1/me").json()["name"] == "ayse"
+    post = client.post(f"/api/v1/cases/{ids['top']}/outcome", json={"result": "reached"})
+    assert post.status_code == 401
+
+
 def test_the_openapi_schema_describes_the_api(client):
     schema = client.get("/openapi.json").json()
     assert {"/api/v1/cases", "/api/v1/cases/{case_id}/outcome", "/api/v1/search"} <= set(

@@ -373,3 +373,9 @@ def test_times_are_shown_in_the_teams_time_zone(client, as_user, workspace):
     local = due.astimezone(ZoneInfo("Europe/Istanbul")).strftime("%Y-%m-%d %H:%M")
     assert due.strftime("%H:%M") != local[-5:]
     assert local in client.get("/queue").text
+
+
+def test_the_login_page_speaks_the_browsers_language(client):
+    assert "Giriş yap" in client.get("/login", headers={"Accept-Language": "tr-TR,tr;q=0.9"}).text
+    assert "Daxil ol" in client.get("/login", headers={"Accept-Language": "az"}).text
+    assert "Log in" in client.get("/login", headers={"Accept-Language": "de"}).text
