@@ -66,7 +66,7 @@ def _in_language(entry: Entry, language: str, fallback: str) -> tuple[str, Mappi
 def _texts(
     pair: Mapping[str, str], values: Mapping[str, str | None], over: bool
 ) -> tuple[str, str | None, str | None]:
-    answer_text = pair.get("answer_over") if over and pair.get("answer_over") else pair["answer"]
+    answer_text = (pair.get("answer_over") if over else None) or pair["answer"]
     answer = fill(answer_text, values)
     lookup = None
     if answer is None:

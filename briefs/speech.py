@@ -132,8 +132,8 @@ def address(name: str, language: str, brand_said: Iterable[str] = ()) -> str:
     for said in brand_said:
         for match in SAID.finditer(said or ""):
             if _fold(match.group(1)) == _fold(first):
-                code = "f" if match.group(2).lower() in ("hanım", "xanım") else "m"
-                return f"{first} {HONORIFIC[language][code]}"
+                said_code = "f" if match.group(2).lower() in ("hanım", "xanım") else "m"
+                return f"{first} {HONORIFIC[language][said_code]}"
     code = gender(first, parts[-1] if len(parts) > 1 else None, language)
     if code is None or len(parts) < 2:
         return name

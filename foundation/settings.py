@@ -190,12 +190,15 @@ class OfferLimit(_Model):
     approver: str = "team lead"
 
 
+SWITCH_CHANNELS: tuple[Literal["email", "dm", "branch"], ...] = ("email", "dm", "branch")
+
+
 class ChannelSwitch(_Model):
     """When phoning fails, which channel to try next and what to send there, per language."""
 
     after_unreachable: int = Field(default=2, ge=1)
     order: list[Literal["email", "dm", "branch"]] = Field(
-        default_factory=lambda: ["email", "dm", "branch"]
+        default_factory=lambda: list(SWITCH_CHANNELS)
     )
     # channel -> language -> message with {name}, {brand}, {case}, {agent}, {branch} slots;
     # None: the packaged messages in briefs/fallback.yaml
