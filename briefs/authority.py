@@ -106,9 +106,10 @@ class Contact:
         return f"{self.name} ({self.role})" if self.name else self.role
 
     @property
-    def speaker(self) -> str:
-        """What a customer hears: a person's name, else the role."""
-        return self.name or self.role
+    def speaker(self) -> str | None:
+        """What a customer hears: a person's name, else the role; never an e-mail address."""
+        spoken = self.name or self.role
+        return None if "@" in spoken else spoken
 
     def as_dict(self) -> dict[str, str | None]:
         return {  # by hand: dataclasses.asdict deep-copies, and a brief builds seven of these

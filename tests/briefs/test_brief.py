@@ -404,3 +404,15 @@ def test_post_links_are_canonical_and_reddit_titles_print_once(engine, brief_set
     assert 'href="https://www.reddit.com/r/brightwave/comments/1abc9z/_/c0mm3nt/"' in reddit
     assert reddit.count("<h3>Brightwave outage, day 6</h3>") == 1
     assert "127.0.0.1" not in reddit
+
+
+def test_the_index_speaks_one_language_for_brands_of_several(engine, brief_settings_, tmp_path):
+    with session_scope(engine) as session:
+        insert_all(session)
+    brief_settings_.digest.language = "az"  # tr, az and en brands: the managers' language
+    write_briefs(engine, brief_settings_, tmp_path, ["html"], now=NOW)
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="az">' in index and "Geri zəng qeydləri" in index
+    brief_settings_.brands = brief_settings_.brands[:1]  # one Turkish brand: Turkish
+    write_briefs(engine, brief_settings_, tmp_path, ["html"], now=NOW)
+    assert '<html lang="tr">' in (tmp_path / "index.html").read_text(encoding="utf-8")

@@ -118,6 +118,21 @@ def test_an_answer_whose_fact_is_missing_becomes_a_lookup():
     assert by_id["delivery_where"].answer is None
     assert "takip numarası yok" in by_id["delivery_where"].lookup
     assert by_id["didnt_read"].answer is None and "aynen aktarmaya" in by_id["didnt_read"].lookup
+    # "I've explained this over and over" on a first contact: no count to quote, look it up
+    assert by_id["repeat_contact"].answer is None
+    assert "tek bir gönderi" in by_id["repeat_contact"].lookup
+
+
+def test_an_email_address_is_never_said_to_call_the_customer():
+    chosen = choose_objections(
+        load_playbook(),
+        _facts(["delivery"], ["manager"], ["manager_request"]),
+        language="tr",
+        agent_language="tr",
+        values={"manager": None},  # the brand's only contact is operasyon@...
+    )
+    manager = {o.id: o for o in chosen}["manager"]
+    assert manager.answer is None and "yöneticiyle" in manager.lookup
 
 
 def test_above_the_limit_the_refund_answer_asks_the_approver_instead_of_promising():

@@ -90,6 +90,7 @@ def test_whom_to_call_is_a_person_with_a_phone_not_an_address():
     assert safety.how == "queue" and safety.reach == "guvenlik"
     legacy = contact_for(Brand(name="B", escalation_contact="ops@b.example"), "manager")
     assert legacy.how == "write"  # an e-mail address is written to, never "called"
+    assert legacy.speaker is None  # nor named to the customer as the one who will call
     phone = contact_for(Brand(name="B", escalation_contact="Duty manager: +44 20 5550 0130"), "x")
     assert (phone.role, phone.how, phone.reach) == ("Duty manager", "call", "+44 20 5550 0130")
 
