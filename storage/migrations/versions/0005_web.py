@@ -9,7 +9,8 @@ Search: on SQLite an external-content FTS5 table over mentions.text, kept in ste
 (skipped where the SQLite build has no FTS5: search then falls back to LIKE); on PostgreSQL a GIN
 index on to_tsvector('simple', text). FTS5 folds diacritics (remove_diacritics 2), so İADE finds
 iade and "sikayet" typed on a keyboard without Turkish letters finds şikayet. cases.updated_at is indexed because every live queue
-(server-sent events) asks for its maximum once a second.
+(server-sent events) asks for its maximum once a second; ix_cases_queue covers the queue's filter
+and sort key.
 """
 
 import sqlalchemy as sa
@@ -109,6 +110,12 @@ def upgrade() -> None:
     op.create_index('ix_web_outcome_credits_outcome_id', 'web_outcome_credits', ['outcome_id'])
     op.create_index('ix_web_outcome_credits_case_id', 'web_outcome_credits', ['case_id'])
     op.create_index('ix_cases_updated_at', 'cases', ['updated_at'])
+    # covers the queue's filter and sort key, so its first page is an index walk (storage.cases)
+    op.create_index(
+        'ix_cases_queue',
+        'cases',
+        ['status', 'priority', 'due_at', 'follow_up_at', 'first_contact_at', 'brand', 'agent'],
+    )
 
     bind = op.get_bind()
     if bind.dialect.name == 'postgresql':
@@ -137,6 +144,7 @@ def downgrade() -> None:
         for name in ('mentions_fts_ai', 'mentions_fts_ad', 'mentions_fts_au'):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
         op.execute("DROP TABLE IF EXISTS mentions_fts")
+    op.drop_index('ix_cases_queue', table_name='cases')
     op.drop_index('ix_cases_updated_at', table_name='cases')
     for table in (
         'web_outcome_credits', 'web_config_versions', 'web_audit', 'web_api_tokens',
