@@ -146,16 +146,21 @@ def queue_status(settings: Settings, *, timeout_s: float = 1.0) -> QueueStatus:
 def enqueue_import(
     settings: Settings, path: Path, *, progress: Progress | None = None
 ) -> tuple[Any, int]:
-    """Import a JSONL file here, then queue analyse batches for its new mentions."""
+    """Import a JSONL file here, queueing analyse batches as each import batch commits."""
     from callbrief.services.importer import import_jsonl
     from callbrief.workers.tasks import send_analyze_batches
 
     _setup(settings)  # before importing: a broker that does not answer fails the command first
+    sent = [0]
+
+    def queue(new: int) -> None:
+        sent[0] += send_analyze_batches(new, settings.nlp.batch_size)
+
     try:
-        report = import_jsonl(runtime().engine, path, progress=progress)
+        report = import_jsonl(runtime().engine, path, progress=progress, on_saved=queue)
     finally:
         runtime().close()
-    return report, send_analyze_batches(report.saved.new, settings.nlp.batch_size)
+    return report, sent[0]
 
 
 def enqueue_analysis(settings: Settings) -> tuple[Any, int]:
