@@ -25,7 +25,7 @@ from callbrief.storage.dossier import case_mentions, load_open_case_rows
 from callbrief.storage.models import Case, Outcome, utcnow
 from callbrief.web.auth import Hidden, Viewer
 
-QUEUE_PAGE = 100
+QUEUE_PAGE = 50  # the top of the queue; filters and the CSV export reach the rest
 
 
 @dataclass
