@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
+from callbrief.briefs.templating import finalize
 from callbrief.foundation.settings import LANGUAGES
 
 HERE = Path(__file__).parent
@@ -35,6 +36,8 @@ def environment() -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        # names and post text shown in the queue: no bidi controls or zero-width characters
+        finalize=finalize,
     )
     env.filters["when"] = when
     env.filters["fill"] = lambda template, **values: str(template).format(**values)
