@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -263,18 +263,8 @@ def _save(engine: Engine, batch: list[tuple[int, MentionRecord]], report: Import
         report.saved += one
 
 
-def import_jsonl(
-    engine: Engine,
-    path: Path,
-    *,
-    progress: Progress | None = None,
-    on_saved: Callable[[int], object] | None = None,
-) -> ImportReport:
-    """Store every valid line of `path`; re-importing the same file adds nothing.
-
-    `on_saved` hears how many new mentions each committed batch stored (the queue workers start
-    on them while the rest of the file is read).
-    """
+def import_jsonl(engine: Engine, path: Path, *, progress: Progress | None = None) -> ImportReport:
+    """Store every valid line of `path`; re-importing the same file adds nothing."""
     progress = progress or NullProgress()
     report = ImportReport()
     progress.start("import")
@@ -282,12 +272,9 @@ def import_jsonl(
 
     def flush() -> None:
         # one transaction per batch: a crash loses at most the batch in flight, never half a row
-        before = report.saved.new
         _save(engine, batch, report)
         progress.advance("import", len(batch))
         batch.clear()
-        if on_saved is not None and report.saved.new > before:
-            on_saved(report.saved.new - before)
 
     try:
         for number, row in read_rows(path, report):

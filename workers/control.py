@@ -146,21 +146,19 @@ def queue_status(settings: Settings, *, timeout_s: float = 1.0) -> QueueStatus:
 def enqueue_import(
     settings: Settings, path: Path, *, progress: Progress | None = None
 ) -> tuple[Any, int]:
-    """Import a JSONL file here, queueing analyse batches as each import batch commits."""
+    """Import a JSONL file here, then queue analyse batches for its new mentions."""
     from callbrief.services.importer import import_jsonl
     from callbrief.workers.tasks import send_analyze_batches
 
     _setup(settings)  # before importing: a broker that does not answer fails the command first
-    sent = [0]
-
-    def queue(new: int) -> None:
-        sent[0] += send_analyze_batches(new, settings.nlp.batch_size)
-
+    # the batches are sent after the import, not as each import batch commits: publishing
+    # between import batches lost messages on RabbitMQ in a test here (41 of 80 arrived), cause
+    # not found yet
     try:
-        report = import_jsonl(runtime().engine, path, progress=progress, on_saved=queue)
+        report = import_jsonl(runtime().engine, path, progress=progress)
     finally:
         runtime().close()
-    return report, sent[0]
+    return report, send_analyze_batches(report.saved.new, settings.nlp.batch_size)
 
 
 def enqueue_analysis(settings: Settings) -> tuple[Any, int]:
