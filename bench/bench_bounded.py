@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from callbrief.foundation.errors import ConfigError
 from callbrief.foundation.settings import load_settings
 from callbrief.nlp.pipeline import build_analyzer
 from callbrief.nlp.types import TextContext
@@ -50,7 +51,24 @@ def timed(analyzer, settings, rows: list[dict]) -> tuple[float, int, float]:
         return elapsed, report.analysed, path.stat().st_size / 1e6
 
 
+def alias_bomb_refusal() -> float:
+    """Seconds to refuse a billion-laughs config (nine anchors of nine aliases each)."""
+    lines = ["brands: [{name: Kargola}]", "playbook:", '  - a: &a ["lol", "lol", "lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"    {name}: &{name} [{', '.join([f'*{prev}'] * 9)}]")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bomb.yaml"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        started = time.perf_counter()
+        try:
+            load_settings(path, env={})
+        except ConfigError:
+            return time.perf_counter() - started
+    raise SystemExit("the alias bomb was accepted")
+
+
 def main() -> None:
+    print(f"alias-bomb config refused in {alias_bomb_refusal() * 1000:.1f} ms")
     settings = load_settings(env={})
     started = time.perf_counter()
     analyzer = build_analyzer(settings.nlp, languages=["tr", "az", "en"])
