@@ -162,7 +162,7 @@ def test_two_thousand_mentions_survive_a_worker_killed_mid_batch(
             return all(f"[{i}]" in page for i in ids)
 
         # the render queue may still hold a case's last update when the analyses are all in
-        wait_for(lambda: all(complete(c, ids) for c, ids in by_case.items()), 60, "whole briefs")
+        wait_for(lambda: all(complete(c, ids) for c, ids in by_case.items()), 180, "whole briefs")
         assert not list(briefs.glob(".*.tmp"))
 
         # the poisoned messages, and nothing else, are dead letters
