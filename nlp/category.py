@@ -124,15 +124,18 @@ class CategoryPicker:
             return self.names[best]
         if not complaint:
             return None
+        stated = cues.failure or cues.negative or cues.harm
+        if not stated and (cues.asks or cues.signals):
+            # a bare threat or demand says what the customer will do, not what went wrong
+            return None
         if head is not None:
             # the head was trained on complaints that name no keyword too: trust a clear lead
-            if float(head.max()) >= self.head_min:
+            # (our labelled complaints all have a named category, so dev cannot tune when to
+            # give none: the floor keeps `other` for complaints the head is unsure of)
+            if float(head.max()) >= max(self.head_min, self.w.head_min_floor):
                 return self.names[int(head.argmax())]
             return None
-        if sims is None or self._exemplars is None:
-            return None
-        if not (cues.failure or cues.negative or cues.harm):
-            # a bare threat or demand says what the customer will do, not what went wrong
+        if sims is None or self._exemplars is None or not stated:
             return None
         # without a keyword, trust the exemplars only when one category clearly stands out
         ordered = np.sort(sims)[::-1]

@@ -100,6 +100,8 @@ class CategoryWeights:
     # bare "Tüketici hakem heyetine başvuracağım" leads with "unreachable" by 0.024.
     min_exemplar_margin: float = 0.03
     head: float = 0.1  # a head probability of 1.0 is worth 0.1 cosine (2.5 keyword hits)
+    # a keyword-less complaint takes the head's category only when the head is this sure
+    head_min_floor: float = 0.3
 
 
 COMPLAINT = ComplaintWeights()

@@ -143,7 +143,7 @@ class Pipeline:
         complaints: list[bool] = []
         decided: list[Decision | None] = []
         sentiment_p = self.sentiment_proba(vectors, languages, [n.model for n in items])
-        complaint_p = self.head_proba("complaint", vectors, "yes")
+        complaint_p = self.complaint_proba(vectors, languages)
         for k, item in enumerate(items):
             try:
                 d = self._decide(item, cues[k], sentiment_p, complaint_p, k)
@@ -225,6 +225,20 @@ class Pipeline:
                 grams = features.batch([model_texts[i] for i in rows])
             proba = head.proba(vectors[rows], grams)
             out[rows] = proba[:, [head.classes.index(c) for c in LABELS]]
+        return out
+
+    def complaint_proba(
+        self, vectors: np.ndarray | None, languages: Sequence[str]
+    ) -> np.ndarray | None:
+        """P(complaint) per text from its language's head (`complaint_tr`...) or the shared one."""
+        if vectors is None or self.heads is None or self.heads.get("complaint") is None:
+            return None
+        out = np.zeros(len(vectors), dtype=np.float32)
+        for lang in set(languages):
+            head = self.heads.get(f"complaint_{lang}") or self.heads.get("complaint")
+            assert head is not None
+            rows = [i for i, la in enumerate(languages) if la == lang]
+            out[rows] = head.proba(vectors[rows])[:, head.classes.index("yes")]
         return out
 
     def head_proba(self, name: str, vectors: np.ndarray | None, positive: str) -> np.ndarray | None:

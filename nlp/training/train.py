@@ -237,7 +237,7 @@ def tune(
     x = np.stack([v for _, v in dev])
     langs = [ex.language for ex, _ in dev]  # tune on true languages: detection is scored apart
     sent_p = pipe.sentiment_proba(x, langs, [it.model for it in items])
-    comp_p = pipe.head_proba("complaint", x, "yes")
+    comp_p = pipe.complaint_proba(x, langs)
     assert sent_p is not None and comp_p is not None
     cues = [pipe.cues.find(it.folded, it.clean) for it in items]
     best: tuple[float, Tuning] | None = None
