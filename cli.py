@@ -368,14 +368,13 @@ def cases(
 
     Example: callbrief cases --brand Kargola --overdue
     """
-    from callbrief.foundation.policy import team_zone
     from callbrief.storage.cases import queue
     from callbrief.storage.db import session_scope
 
     st = state(ctx)
     with session_scope(st.engine) as session:
         rows = queue(session, st.settings, brand=brand, status=status, agent=agent, overdue=overdue)
-    out.print(tables.queue_table(rows, team_zone(st.settings.cases)))
+    out.print(tables.queue_table(rows, st.settings))
 
 
 @app.command()

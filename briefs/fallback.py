@@ -85,3 +85,31 @@ def plan(
         "options": options,
         "language": language,
     }
+
+
+def next_channel(
+    config: ChannelSwitch,
+    *,
+    unreachable: int,
+    phone: str | None,
+    email: str | None,
+    channel: str,
+    handle: str,
+    branch: str | None,
+) -> str | None:
+    """The channel the queue names when phoning is over (no phone, or unanswered calls), else None.
+
+    The same rule as the brief's fallback section, so the queue and the brief agree.
+    """
+    dm = [{"channel": channel, "handle": handle}] if channel in ("x", "reddit") else []
+    switch = plan(
+        config,
+        unreachable=unreachable,
+        phone=phone,
+        email=email,
+        dm_handles=dm,
+        branch=branch,
+        language="en",
+        values={},
+    )
+    return switch["options"][0]["channel"] if switch["switch"] else None

@@ -8,7 +8,9 @@ from typing import Any
 
 from rich.table import Table
 
-from callbrief.foundation.policy import aware
+from callbrief.briefs.fallback import next_channel
+from callbrief.foundation.policy import aware, team_zone
+from callbrief.foundation.settings import Settings
 
 HANDLE_FORMS = {"x": "@{}", "reddit": "u/{}"}
 
@@ -59,12 +61,24 @@ QUEUE_COLUMNS = (
     "agent",
     "sla",
     "due",
+    "next channel",
     "posted again",
 )
 
 
-def queue_values(row: Any, zone: tzinfo) -> list[str]:
+def queue_values(row: Any, settings: Settings) -> list[str]:
     """The cells of one queue row (storage.cases.QueueRow), due time in the team's zone."""
+    zone = team_zone(settings.cases)
+    brand = next((b for b in settings.brands if b.name == row.brand), None)
+    switch = next_channel(
+        settings.channel_switch,
+        unreachable=row.unreachable,
+        phone=row.phone,
+        email=row.email,
+        channel=row.channel,
+        handle=row.handle,
+        branch=brand.branch if brand else None,
+    )
     again = row.posted_again
     return [
         str(row.case_id),
@@ -76,15 +90,17 @@ def queue_values(row: Any, zone: tzinfo) -> list[str]:
         cell(row.agent),
         row.sla,
         cell(row.next_action_at or row.due_at, zone),
+        switch or "phone",
         f"{again.count}x, {again.sentiment or 'not analysed'}" if again else "-",
     ]
 
 
-def queue_table(rows: Sequence[Any], zone: tzinfo) -> Table:
+def queue_table(rows: Sequence[Any], settings: Settings) -> Table:
     """The callback queue as the agent reads it: case number first, due in local time."""
+    zone = team_zone(settings.cases)
     table = Table(title=f"Callback queue ({len(rows)}), times in {zone}")
     for column in QUEUE_COLUMNS:
         table.add_column(column)
     for row in rows:
-        table.add_row(*queue_values(row, zone))
+        table.add_row(*queue_values(row, settings))
     return table

@@ -22,7 +22,7 @@ from callbrief.foundation.policy import (
 )
 from callbrief.foundation.settings import Settings
 from callbrief.storage.matters import SAFETY, CaseMatter, matter_keys, matters_of
-from callbrief.storage.models import Analysis, Author, Case, Mention, Outcome, utcnow
+from callbrief.storage.models import Analysis, Author, Case, Customer, Mention, Outcome, utcnow
 
 UNKNOWN_CATEGORIES = (None, "", "unknown")
 
@@ -67,6 +67,9 @@ class QueueRow:
     last_mention_at: datetime
     latest_text: str
     posted_again: PostedAgain | None
+    unreachable: int = 0  # calls recorded as unanswered
+    phone: str | None = None  # the linked customer's, from the CRM import
+    email: str | None = None
 
     @property
     def overdue(self) -> bool:
@@ -464,6 +467,18 @@ def queue(
             select(col(Mention.case_id), col(Mention.text)).where(col(Mention.id).in_(latest_ids))
         ).all()
     )
+    unanswered = dict(
+        session.execute(
+            select(col(Outcome.case_id), func.count())
+            .where(col(Outcome.case_id).in_(ids), col(Outcome.result) == "unreachable")
+            .group_by(col(Outcome.case_id))
+        ).all()
+    )
+    customer_ids = {case.customer_id for case, _ in pairs if case.customer_id is not None}
+    contacts = {
+        c.id: c
+        for c in session.exec(select(Customer).where(col(Customer.id).in_(customer_ids)))
+    }
     rows = []
     for case, author in pairs:
         state = sla_state(case, now, settings)
@@ -489,6 +504,9 @@ def queue(
                 last_mention_at=aware(case.last_mention_at),
                 latest_text=latest.get(case.id, ""),
                 posted_again=None,
+                unreachable=unanswered.get(case.id, 0),
+                phone=contact.phone if (contact := contacts.get(case.customer_id)) else None,
+                email=contact.email if contact else None,
             )
         )
     far = datetime.max.replace(tzinfo=UTC)

@@ -198,6 +198,8 @@ def test_callback_queue_assign_and_outcome(tmp_path):
     # case number, customer as the agent knows them, due time in the team's zone (Istanbul):
     # posted Friday 11:00, due four working hours later
     assert cells[0] == "1" and cells[2] == "@deniz" and "2026-11-20 15:00" in cells
+    # no phone is linked to @deniz: the queue names the next channel, as the brief does
+    assert cells[cells.index("2026-11-20 15:00") + 1] == "dm"
     by_case = invoke("--db", db, "brief", "1")
     assert by_case.exit_code == 0 and "Kargom 2 haftadır gelmedi" in by_case.output
     no_case = invoke("--db", db, "brief", "99")

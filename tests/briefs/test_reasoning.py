@@ -193,3 +193,17 @@ def test_canonical_urls_rewrite_only_web_links_of_known_platforms():
     assert canonical_url(Post(channel="x", url="https://x.com/a/status/1")) == (
         "https://x.com/a/status/1"
     )
+
+
+def test_the_queue_names_the_next_channel_by_the_briefs_rule():
+    from callbrief.briefs.fallback import next_channel
+    from callbrief.foundation.settings import ChannelSwitch
+
+    config = ChannelSwitch()
+    reach = dict(email="deniz@example.com", channel="x", handle="deniz", branch=None)
+    assert next_channel(config, unreachable=0, phone="+905551112233", **reach) is None
+    assert next_channel(config, unreachable=1, phone="+905551112233", **reach) is None
+    assert next_channel(config, unreachable=2, phone="+905551112233", **reach) == "email"
+    assert next_channel(config, unreachable=0, phone=None, **reach) == "email"
+    no_email = {**reach, "email": None}
+    assert next_channel(config, unreachable=0, phone=None, **no_email) == "dm"
