@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 
 import pytest
-from typer.testing import CliRunner
 
-from callbrief.cli import app
+from tests.briefs.browser import dom_after_load, html_brief, needs_browser
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_browser = pytest.mark.skipif(
-    CHROMIUM is None, reason="Chromium is not installed (Debian: apt-get install chromium)"
-)
 WORDS = "iade istiyorum"
 # a right-to-left override before the words: unneutralised, they render as "muroyitsi edai"
 POST = f"Kargom gelmedi \u202e{WORDS}\u202c hemen"
@@ -58,27 +51,8 @@ def verdict(page) -> str:
     measured.write_text(
         page.read_text(encoding="utf-8") + MEASURE % json.dumps(WORDS), encoding="utf-8"
     )
-    result = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={page.parent / 'chromium-profile'}",
-            "--virtual-time-budget=3000",
-            "--dump-dom",
-            measured.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=True,
-    )
-    match = re.search(r"<title>(ORDER-[A-Z-]+)</title>", result.stdout)
+    dom = dom_after_load(measured)
+    match = re.search(r"<title>(ORDER-[A-Z-]+)</title>", dom)
     return match.group(1) if match else "NO-VERDICT"
 
 
@@ -100,14 +74,6 @@ def test_a_bidi_control_post_renders_in_order_in_the_html_brief(tmp_path):
         "created_at": "2026-11-20T09:00:00Z",
         "brand": "Kargola",
     }
-    (tmp_path / "m.jsonl").write_text(json.dumps(mention) + "\n", encoding="utf-8")
-    db = f"sqlite:///{tmp_path / 'b.db'}"
-    runner = CliRunner()
-    assert runner.invoke(app, ["--db", db, "import", str(tmp_path / "m.jsonl")]).exit_code == 0
-    page = tmp_path / "brief.html"
-    result = runner.invoke(
-        app, ["--db", db, "brief", "p-bidi", "--format", "html", "--out", str(page)]
-    )
-    assert result.exit_code == 0, result.output
+    page = html_brief(tmp_path, mention)
     assert WORDS in page.read_text(encoding="utf-8")
     assert verdict(page) == "ORDER-LTR"

@@ -2,52 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-
 import pytest
-from typer.testing import CliRunner
 
-from callbrief.cli import app
+from tests.briefs.browser import dom_after_load, html_brief, needs_browser
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_browser = pytest.mark.skipif(
-    CHROMIUM is None, reason="Chromium is not installed (Debian: apt-get install chromium)"
-)
 PAYLOAD = (
     "<script>document.title='PWNED-script'</script> "
     "<img src=x onerror=\"document.title='PWNED-onerror'\"> {{ 7*7 }} "
     "<svg onload=\"document.title='PWNED-svg'\"></svg> kargom gelmedi"
 )
-
-
-def dom_after_load(path) -> str:
-    """The page's DOM once scripts and image errors had their chance to run."""
-    result = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={path.parent / 'chromium-profile'}",
-            "--virtual-time-budget=3000",
-            "--dump-dom",
-            path.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=True,
-    )
-    return result.stdout
 
 
 @needs_browser
@@ -68,16 +33,7 @@ def test_hostile_post_stays_text_in_the_html_brief(tmp_path):
         "brand": "Kargola",
         "url": "https://x.com/mallory/status/666",
     }
-    (tmp_path / "m.jsonl").write_text(json.dumps(mention) + "\n", encoding="utf-8")
-    db = f"sqlite:///{tmp_path / 'b.db'}"
-    runner = CliRunner()
-    assert runner.invoke(app, ["--db", db, "import", str(tmp_path / "m.jsonl")]).exit_code == 0
-    page = tmp_path / "brief.html"
-    result = runner.invoke(
-        app, ["--db", db, "brief", "666", "--format", "html", "--out", str(page)]
-    )
-    assert result.exit_code == 0, result.output
-    dom = dom_after_load(page)
+    dom = dom_after_load(html_brief(tmp_path, mention))
     assert "PWNED" not in dom.split("</title>")[0]  # no script changed the title
     assert "{{ 7*7 }}" in dom  # template syntax shown as typed, never evaluated
     assert "&lt;script&gt;document.title" in dom  # the markup is visible text
