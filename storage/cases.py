@@ -477,7 +477,7 @@ def queue(
     customer_ids = {case.customer_id for case, _ in pairs if case.customer_id is not None}
     contacts = {
         c.id: c
-        for c in session.exec(select(Customer).where(col(Customer.id).in_(customer_ids)))
+        for c in session.scalars(select(Customer).where(col(Customer.id).in_(customer_ids)))
     }
     rows = []
     for case, author in pairs:
