@@ -88,6 +88,10 @@ def configure(settings: Settings) -> Celery:
             # Redis: look for the messages of lost workers every few seconds, not every 100 s
             "unacked_restore_interval": min(10, settings.workers.visibility_timeout_s),
             "unacked_restore_throttle": 1,
+            # RabbitMQ: a publish waits for the broker's confirmation, so a message the broker
+            # did not take raises instead of vanishing (seen in a test: tasks published, never
+            # delivered); Redis ignores it
+            "confirm_publish": True,
         },
         task_acks_late=True,
         task_reject_on_worker_lost=True,
