@@ -107,6 +107,24 @@ def test_handles_linked_to_one_customer_share_a_case(any_engine, settings):
         assert case_of(s, a.id).customer_id == person.id
 
 
+def test_the_queue_carries_the_linked_customers_phone_and_unanswered_calls(any_engine, settings):
+    with session_scope(any_engine) as s:
+        w = World(s)
+        person = w.customer()
+        person.phone, person.email = "+905551112233", "ayse@example.com"
+        a = w.post(w.author("ayse", customer=person), local(23, 10))
+        update_cases(s, settings, now=local(23, 11))
+        case_id = case_of(s, a.id).id
+        record_outcome(s, case_id, "unreachable", now=local(23, 12), settings=settings)
+        (row,) = queue(s, settings, now=local(23, 13))
+        assert (row.case_id, row.phone, row.email, row.unreachable) == (
+            case_id,
+            "+905551112233",
+            "ayse@example.com",
+            1,
+        )
+
+
 def test_second_pass_joins_the_case_opened_by_the_first(any_engine, settings):
     with session_scope(any_engine) as s:
         w = World(s)
