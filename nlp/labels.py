@@ -20,8 +20,11 @@ from callbrief.nlp.taxonomy import Taxonomy
 ASKS, SIGNALS, CATEGORY = "asks", "signals", "category"
 # the heads' extra inputs are scaled to weigh like a few embedding dimensions
 CUE_SCALE = 0.5
-# decided by rules whatever a head says: exact statements, or risks that must never be missed
-EXACT_SIGNALS = frozenset({SAFETY, MANAGER_REQUEST})
+# decided by rules whatever a head says: exact statements, or risks that must never be missed.
+# Churn and legal threats are quoted to the agent as something the customer said ("they say they
+# are leaving"), so they need the customer's own words: a head guessing them from an angry tone
+# put a false churn banner on "3 days calling, nobody solves it, I want your manager".
+EXACT_SIGNALS = frozenset({SAFETY, MANAGER_REQUEST, "churn_threat", "legal_threat"})
 EXACT_ASKS = frozenset({MANAGER})
 
 

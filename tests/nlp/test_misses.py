@@ -172,3 +172,11 @@ def test_urgency_raises_the_priority_of_the_same_complaint(analyzer):
         ["Kartım bloke oldu, açar mısınız", "Kartım bloke oldu, acilen açın!"]
     )
     assert urgent.priority > calm.priority
+
+
+def test_an_angry_manager_request_is_no_churn_threat(analyzer):
+    (a,) = analyzer.analyze(
+        ["3 gündür zəng edirəm, operator problemi həll etmir. Rəhbərinizlə danışmaq istəyirəm."]
+    )
+    assert "manager_request" in a.signals
+    assert "churn_threat" not in a.signals and "legal_threat" not in a.signals
