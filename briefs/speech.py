@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 # first names whose gender is not in doubt; "Deniz" and "Ümit" are deliberately absent: for those
@@ -224,11 +224,6 @@ def spoken(moment: datetime | None, now: datetime, zone: ZoneInfo, language: str
     if local.year != today.year:
         date += f" {local.year}"
     return f"{on}{date}{joiner}{at}"
-
-
-def in_days(moment: datetime | None, now: datetime) -> timedelta | None:
-    """How long ago `moment` was."""
-    return now - moment if moment else None
 
 
 COUNT_WORDS = {

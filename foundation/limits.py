@@ -11,6 +11,7 @@ from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from callbrief.foundation.policy import aware
 from callbrief.foundation.records import AuthorRecord, MentionRecord
 
 INT_MAX = 2**31 - 1  # Integer columns are int4 on PostgreSQL
@@ -53,7 +54,7 @@ def int_problem(value: int) -> str | None:
 
 def date_problem(value: datetime, now: datetime) -> str | None:
     """Why a post's date is not believable, or None: not before 2000, not past tomorrow."""
-    moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+    moment = aware(value)
     if moment > now + FUTURE_SLACK:
         return f"{moment.isoformat()} is in the future; a post cannot be dated after today"
     if moment < EARLIEST:

@@ -19,7 +19,6 @@ RESULTS = ("reached", "unreachable", "resolved", "escalated", "follow_up")
 ACTIVE = ("open", "assigned", "reached", "unreachable", "follow_up")
 CLOSED = ("resolved", "escalated")
 STATUS_GROUPS = {"active": ACTIVE, "closed": CLOSED, "all": ACTIVE + CLOSED}
-SLA_STATES = ("due", "overdue", "breached", "met")
 
 # a scan of ten years finds working time in any valid week; more means the week is empty
 _MAX_DAYS = 3660

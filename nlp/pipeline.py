@@ -241,13 +241,6 @@ class Pipeline:
             out[rows] = head.proba(vectors[rows])[:, head.classes.index("yes")]
         return out
 
-    def head_proba(self, name: str, vectors: np.ndarray | None, positive: str) -> np.ndarray | None:
-        """P(positive class) of one binary head, or None without vectors or the head."""
-        head = self.heads.get(name) if self.heads else None
-        if vectors is None or head is None:
-            return None
-        return head.proba(vectors)[:, head.classes.index(positive)]
-
     def decide(
         self,
         item: Normalised,

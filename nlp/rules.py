@@ -43,12 +43,8 @@ _ELECTRICS = (
     r"priz\w*|kablo\w*|salter\w*|pano\w*|sayac\w*|rozetka\w*|elektrik\w*)"
 )
 WATER_ON_ELECTRICS_RE = re.compile(
-    rf"(?<!\w){_WATER}(?!\w)(?:\W+\w+){{0,5}}?\W+{_ELECTRICS}(?!\w)"
-    rf"|(?<!\w){_ELECTRICS}(?:\W+\w+){{0,4}}?\W+{_WATER}(?!\w)"
-)
-WATER_ON_ELECTRICS_RE = re.compile(
-    rf"(?<!\w)(?:{_WATER.replace('=su', 'su')})(?:\W+\w+){{0,5}}?\W+{_ELECTRICS}"
-    rf"|(?<!\w){_ELECTRICS}\w*(?:\W+\w+){{0,4}}?\W+(?:{_WATER.replace('=su', 'su')})(?!\w)"
+    rf"(?<!\w){_WATER}(?:\W+\w+){{0,5}}?\W+{_ELECTRICS}"
+    rf"|(?<!\w){_ELECTRICS}\w*(?:\W+\w+){{0,4}}?\W+{_WATER}(?!\w)"
 )
 # Names the rules below fill in, when the taxonomy has them (a user may disable any of them).
 IRONY = "irony"

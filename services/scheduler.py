@@ -32,10 +32,10 @@ from sqlalchemy.engine import Engine
 from callbrief.foundation.errors import CallbriefError, ConfigError, LockedError
 from callbrief.foundation.policy import team_zone
 from callbrief.foundation.settings import Settings
+from callbrief.services.scan import SOURCES
 from callbrief.storage.models import utcnow
 
 log = logging.getLogger("callbrief.scheduler")
-SOURCES = ("x", "reddit", "rss")
 
 
 class Clock(Protocol):

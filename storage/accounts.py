@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -21,6 +21,7 @@ from sqlalchemy import JSON, Column, Index, delete, func
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from callbrief.foundation.errors import ConfigError, NotFoundError
+from callbrief.foundation.policy import aware
 from callbrief.storage.models import utcnow
 
 ROLES = ("agent", "manager", "admin")
@@ -205,16 +206,12 @@ def recent_failures(session: Session, name: str, now: datetime | None = None) ->
         )
     ).one()
     since = now - LOCK_WINDOW
-    if last_ok is not None and _utc(last_ok) > since:
-        since = _utc(last_ok)
+    if last_ok is not None and aware(last_ok) > since:
+        since = aware(last_ok)
     stmt = select(func.count()).where(
         LoginAttempt.username == key, col(LoginAttempt.ok).is_(False), LoginAttempt.at > since
     )
     return int(session.exec(stmt).one())
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def check_login(
@@ -290,7 +287,7 @@ def session_user(
     if row is None:
         return None
     web_session, user = row
-    if user.disabled or _utc(web_session.expires_at) <= now:
+    if user.disabled or aware(web_session.expires_at) <= now:
         return None
     return user, web_session.csrf_token
 

@@ -131,23 +131,6 @@ def language_filter(language: str) -> ColumnElement[bool]:
     return col(Case.id).in_(ids)
 
 
-def case_brand(session: Session, case_id: int) -> str | None:
-    return session.execute(select(col(Case.brand)).where(col(Case.id) == case_id)).scalar()
-
-
-def case_languages(session: Session, case_ids: Sequence[int]) -> dict[int, str]:
-    """The language of each case's newest analysed post."""
-    if not case_ids:
-        return {}
-    rows = session.execute(
-        select(col(Mention.case_id), col(Analysis.language))
-        .join(Analysis, col(Analysis.mention_id) == Mention.id)
-        .where(col(Mention.case_id).in_(list(case_ids)))
-        .order_by(col(Mention.id))
-    ).all()
-    return {case_id: language for case_id, language in rows}
-
-
 # -------------------------------------------------------------------------------- SLA board
 @dataclass
 class SlaCell:
