@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import date
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from callbrief.briefs.dossier import Labeler, taxonomy_labeler
 from callbrief.foundation.errors import CallbriefError, ConfigError
 from callbrief.storage import accounts
 from callbrief.storage.cases import ACTIVE, CLOSED, RESULTS
@@ -52,7 +55,18 @@ def _queue_context(request: Request, me: Viewer) -> dict:
         "statuses": ("active", *ACTIVE, *CLOSED, "all"),
         "categories": sorted({r.category for r in rows if r.category} | set(_categories(settings))),
         "query": urlencode({k: v for k, v in request.query_params.items() if v}),
+        "category_label": _category_label(settings, me.user.language),
     }
+
+
+_LABELERS: dict[str, Labeler] = {}
+
+
+def _category_label(settings, language: str) -> Callable[[str], str]:  # type: ignore[no-untyped-def]
+    """The category's name in the agent's language (the taxonomy is built once per config)."""
+    key = json.dumps(settings.taxonomy, sort_keys=True, default=str)
+    labeler = _LABELERS.get(key) or _LABELERS.setdefault(key, taxonomy_labeler(settings))
+    return lambda name: labeler("categories", name, language)
 
 
 def _categories(settings) -> list[str]:  # type: ignore[no-untyped-def]

@@ -311,7 +311,10 @@ def test_the_hostile_post_is_escaped_text(client, as_user, workspace):
 
 def test_interface_language_follows_the_users_preference(client, as_user):
     csrf = as_user("ayse")  # Turkish
-    assert "Kuyruk" in client.get("/queue").text
+    queue = client.get("/queue").text
+    assert "Kuyruk" in queue
+    # categories read in the agent's language, never as taxonomy codes
+    assert "<td>Teslimat</td>" in queue and "<td>delivery</td>" not in queue
     client.post("/preferences", data={"language": "az", "csrf_token": csrf})
     assert "Növbə" in client.get("/queue").text
 
