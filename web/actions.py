@@ -22,7 +22,7 @@ from callbrief.foundation.settings import Settings
 from callbrief.storage import accounts, workspace
 from callbrief.storage.cases import QueueRow, assign, queue, record_outcome
 from callbrief.storage.dossier import case_mentions, load_open_case_rows
-from callbrief.storage.models import Case, Outcome, utcnow
+from callbrief.storage.models import Case, Outcome
 from callbrief.web.auth import Hidden, Viewer
 
 QUEUE_PAGE = 50  # the top of the queue; filters and the CSV export reach the rest
@@ -177,13 +177,12 @@ def record(
     return outcome
 
 
-def case_brief(session: Session, settings: Settings, case: Case) -> str:
+def case_brief(session: Session, kit: BriefKit, case: Case) -> str:
     """The case's brief as `callbrief briefs` writes its HTML file (the briefs package's own
     loading, dossier and rendering: the same focus post, the same words)."""
     found = load_open_case_rows(session, [case])
     if not found:
         raise Hidden()  # a case without posts has no brief
-    kit = BriefKit.load(settings, utcnow())
     return render_dossier(kit.build(found[0]), "html", user_dir=kit.templates_dir)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date
 from urllib.parse import quote, urlencode
@@ -10,7 +9,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from callbrief.briefs.dossier import Labeler, taxonomy_labeler
+from callbrief.briefs.dossier import Labeler
 from callbrief.foundation.errors import CallbriefError, ConfigError
 from callbrief.storage import accounts
 from callbrief.storage.cases import ACTIVE, CLOSED, RESULTS
@@ -55,17 +54,12 @@ def _queue_context(request: Request, me: Viewer) -> dict:
         "statuses": ("active", *ACTIVE, *CLOSED, "all"),
         "categories": sorted({r.category for r in rows if r.category} | set(_categories(settings))),
         "query": urlencode({k: v for k, v in request.query_params.items() if v}),
-        "category_label": _category_label(settings, me.user.language),
+        "category_label": _category_label(ctx.brief_kit(settings).labels, me.user.language),
     }
 
 
-_LABELERS: dict[str, Labeler] = {}
-
-
-def _category_label(settings, language: str) -> Callable[[str], str]:  # type: ignore[no-untyped-def]
-    """The category's name in the agent's language (the taxonomy is built once per config)."""
-    key = json.dumps(settings.taxonomy, sort_keys=True, default=str)
-    labeler = _LABELERS.get(key) or _LABELERS.setdefault(key, taxonomy_labeler(settings))
+def _category_label(labeler: Labeler, language: str) -> Callable[[str], str]:
+    """The category's name in the agent's language."""
     return lambda name: labeler("categories", name, language)
 
 
@@ -105,7 +99,7 @@ def _case_response(
     settings = ctx.settings_now()
     with session_scope(ctx.engine) as session:
         case = actions.visible_case(session, me, case_id)
-        html = actions.case_brief(session, settings, case)
+        html = actions.case_brief(session, ctx.brief_kit(settings), case)
         posts = actions.case_posts(session, case)
         history = accounts.audit_trail(session, case_id=case_id, limit=20)
     brief, hashes = embed_document(html)

@@ -168,9 +168,10 @@ def list_cases(
 @router.get("/cases/{case_id}", response_model=CaseDetail, responses={404: {}})
 def get_case(request: Request, viewer: Me, case_id: CaseId) -> CaseDetail:
     ctx = context(request)
+    kit = ctx.brief_kit(ctx.settings_now())
     with session_scope(ctx.engine) as session:
         case = actions.visible_case(session, viewer, case_id)
-        html = actions.case_brief(session, ctx.settings_now(), case)
+        html = actions.case_brief(session, kit, case)
     return CaseDetail(
         case_id=case_id,
         brand=case.brand,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -20,10 +21,12 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response, Streamin
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 
+from callbrief.briefs.brief import BriefKit
 from callbrief.foundation.errors import CallbriefError
 from callbrief.foundation.settings import Settings
 from callbrief.storage import accounts, workspace
 from callbrief.storage.db import session_scope
+from callbrief.storage.models import utcnow
 from callbrief.web.auth import (
     LOGIN_COOKIE,
     SESSION_COOKIE,
@@ -109,6 +112,9 @@ class Context:
     trust_proxy: bool = False
     feed: QueueFeed | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # the kit of the settings last asked for, with their JSON as the key: an admin's edit
+    # changes the JSON, so the next request builds a fresh kit
+    _kit: tuple[str, BriefKit] | None = field(default=None, init=False, repr=False)
 
     def settings_now(self) -> Settings:
         """The file's settings with the admin's edited sections (read per request)."""
@@ -116,6 +122,15 @@ class Context:
 
         with session_scope(self.engine) as session:
             return effective_settings(self.settings, session)
+
+    def brief_kit(self, settings: Settings) -> BriefKit:
+        """The playbook and taxonomy for these settings, loaded once per config, on this
+        request's clock."""
+        key = settings.model_dump_json()
+        cached = self._kit
+        if cached is None or cached[0] != key:
+            cached = self._kit = (key, BriefKit.load(settings))
+        return dataclasses.replace(cached[1], settings=settings, now=utcnow())
 
 
 def context(request: Request) -> Context:

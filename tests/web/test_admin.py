@@ -79,3 +79,30 @@ def test_managers_cannot_edit_settings(client, as_user):
     csrf = as_user("mira")
     response = client.post("/admin/config/offers", data={"data": "{}", "csrf_token": csrf})
     assert response.status_code == 403
+
+
+def test_the_case_page_loads_the_playbook_once_until_an_admin_edits_it(
+    client, as_user, workspace, monkeypatch
+):
+    _, _, ids = workspace
+    import callbrief.briefs.brief as brief
+
+    loads = []
+    real = brief.load_playbook
+    monkeypatch.setattr(brief, "load_playbook", lambda *a: loads.append(a) or real(*a))
+    csrf = as_user("ada")
+    for _ in range(3):
+        assert client.get(f"/cases/{ids['top']}").status_code == 200
+    assert client.get("/queue").status_code == 200
+    assert len(loads) == 1
+
+    entry = (
+        "- id: kargola_courier_callback\n  weight: 100\n  when: {categories: [delivery]}\n"
+        "  languages: [tr]\n  text:\n    tr:\n      objection: Kurye hiç aramadı.\n"
+        "      answer: Kuryenizi bugün sizi aramaya yönlendiriyorum.\n"
+    )
+    response = client.post("/admin/config/playbook", data={"data": entry, "csrf_token": csrf})
+    assert response.status_code == 303
+    html = client.get(f"/cases/{ids['top']}").text
+    assert len(loads) == 2
+    assert "Kuryenizi bugün sizi aramaya yönlendiriyorum." in html

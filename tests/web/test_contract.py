@@ -111,12 +111,13 @@ def test_the_queue_links_each_case_top_case_first(client, as_user, workspace):
 
 def test_the_brief_page_shows_the_html_briefs_sections(client, as_user, workspace):
     settings, engine, ids = workspace
+    from callbrief.briefs.brief import BriefKit
     from callbrief.web.actions import case_brief
 
     as_user("ayse")
     html = client.get(f"/cases/{ids['top']}").text
     with session_scope(engine) as session:
-        brief = case_brief(session, settings, session.get(Case, ids["top"]))
+        brief = case_brief(session, BriefKit.load(settings), session.get(Case, ids["top"]))
     sections = re.findall(r'<section id="([\w-]+)"', brief)
     assert {"verbatim", "grievance", "offer", "escalation"} <= set(sections)
     for section in sections:
