@@ -63,14 +63,10 @@ class AppState:
     @property
     def analyzer(self):  # type: ignore[no-untyped-def]
         if self._analyzer is None:
-            from callbrief.nlp.pipeline import build_analyzer
+            from callbrief.services.analyze import load_analyzer
 
             with err.status("Loading language models..."):
-                self._analyzer = build_analyzer(
-                    self.settings.nlp,
-                    languages=list(self.settings.languages),
-                    taxonomy=self.settings.taxonomy,
-                )
+                self._analyzer = load_analyzer(self.settings)
         return self._analyzer
 
 

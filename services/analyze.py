@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import logging
 import re
 import time
 from collections import defaultdict
@@ -14,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from callbrief.foundation.errors import ConfigError
 from callbrief.foundation.progress import NullProgress, Progress
 from callbrief.foundation.settings import Settings
 from callbrief.nlp.types import Analysis, Analyzer, TextContext
@@ -36,6 +39,33 @@ ANALYSIS_WINDOW = 1500
 # retry stops and leaves the rest for the next batch, so one bad batch cannot stall the queue.
 BATCH_TIME_BUDGET_S = 60.0
 SENTENCE_END = re.compile(r"[.!?…\n][\"')\]»”]*\s")
+log = logging.getLogger("callbrief.analyze")
+
+
+def load_analyzer(settings: Settings) -> Analyzer:
+    """The analyzer of `workers.analyzer_factory` when set, else the real pipeline (the CLI's
+    and the workers' one loader)."""
+    began = time.monotonic()
+    dotted = settings.workers.analyzer_factory
+    if dotted:
+        module, _, name = dotted.partition(":")
+        try:
+            factory = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError, ValueError):
+            raise ConfigError(
+                f"workers.analyzer_factory {dotted!r} does not name a function; use "
+                "package.module:function."
+            ) from None
+        analyzer: Analyzer = factory(settings)
+    else:
+        from callbrief.nlp.pipeline import build_analyzer
+
+        analyzer = build_analyzer(
+            settings.nlp, languages=list(settings.languages), taxonomy=settings.taxonomy
+        )
+    seconds = time.monotonic() - began
+    log.info("models loaded in %.1f s (%s)", seconds, dotted or f"encoder {settings.nlp.encoder}")
+    return analyzer
 
 
 @dataclass

@@ -226,3 +226,34 @@ def test_callback_queue_assign_and_outcome(tmp_path):
     assert "follow_up" in mine.output
     missing = invoke("--db", db, "assign", "99", "ayse")
     assert missing.exit_code == 1 and "Traceback" not in missing.output
+
+
+def test_analyze_loads_the_analyzer_the_workers_load(tmp_path):
+    row = {
+        "id": "6",
+        "channel": "x",
+        "author": "a",
+        "text": "Kargom 2 haftadır gelmedi, paramı iade edin",
+        "created_at": "2026-11-20T08:00:00Z",
+        "brand": "Kargola",
+    }
+    path = tmp_path / "m.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    config.write_text("workers:\n  analyzer_factory: tests.workers.fake_analyzer:build\n")
+    db = f"sqlite:///{tmp_path}/f.db"
+    invoke("--config", str(config), "--db", db, "import", str(path))
+    done = invoke("--config", str(config), "--db", db, "analyze")
+    assert done.exit_code == 0, done.output
+    assert "1 analysed, 0 failed" in done.output
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT model_version FROM analyses")).scalar_one() == "fake-1"
+    engine.dispose()
+
+    config.write_text("workers:\n  analyzer_factory: tests.workers.nothing_here\n")
+    broken = invoke("--config", str(config), "--db", db, "analyze", "--json", "gelmedi")
+    assert broken.exit_code == 2  # a configuration error
+    assert "does not name a function; use package.module:function" in broken.output

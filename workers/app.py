@@ -18,7 +18,6 @@ nothing forks after a model is loaded.
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import sys
@@ -34,6 +33,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from callbrief.foundation.errors import ConfigError
 from callbrief.foundation.settings import Settings
+from callbrief.services.analyze import load_analyzer
 from callbrief.storage.claims import worker_name
 
 QUEUES = ("poll", "nlp", "render")
@@ -155,31 +155,6 @@ class Runtime:
             if self._analyzer is None:
                 self._analyzer = load_analyzer(self.settings)
             return self._analyzer
-
-
-def load_analyzer(settings: Settings) -> Any:
-    """The analyzer of `workers.analyzer_factory` when set, else the real pipeline."""
-    began = datetime.now(UTC)
-    dotted = settings.workers.analyzer_factory
-    if dotted:
-        module, _, name = dotted.partition(":")
-        try:
-            factory = getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError, ValueError):
-            raise ConfigError(
-                f"workers.analyzer_factory {dotted!r} does not name a function; use "
-                "package.module:function."
-            ) from None
-        analyzer = factory(settings)
-    else:
-        from callbrief.nlp.pipeline import build_analyzer
-
-        analyzer = build_analyzer(
-            settings.nlp, languages=list(settings.languages), taxonomy=settings.taxonomy
-        )
-    seconds = (datetime.now(UTC) - began).total_seconds()
-    log.info("models loaded in %.1f s (%s)", seconds, dotted or f"encoder {settings.nlp.encoder}")
-    return analyzer
 
 
 _runtime: Runtime | None = None
