@@ -160,38 +160,44 @@ def analyze_safely(
         return results
 
 
-def store_analysis(session: Session, mention_id: int, result: Analysis) -> None:
-    """Insert or replace the analysis of one mention."""
-    row = session.exec(select(AnalysisRow).where(AnalysisRow.mention_id == mention_id)).first()
-    row = row or AnalysisRow(
-        mention_id=mention_id,
-        model_version=result.model_version,
-        language="",
-        sentiment_label="",
-        sentiment_score=0.0,
-        complaint=False,
-        irony=False,
-    )
-    row.model_version = result.model_version
-    row.language = result.language
-    row.sentiment_label = result.sentiment.label
-    row.sentiment_score = float(result.sentiment.score)
-    row.complaint = bool(result.complaint)
-    row.irony = bool(result.irony)
-    row.category = result.category
-    row.asks = list(result.asks)
-    row.signals = list(result.signals)
-    row.entities = [{"type": e.type, "text": e.text} for e in result.entities]
-    row.grievance = list(result.grievance)
-    row.priority = float(result.priority)
-    row.error = result.error
-    row.created_at = utcnow()
-    # a savepoint: if a worker whose lease went stale stored this mention meanwhile, its row stays
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        pass
+def store_analyses(session: Session, results: Sequence[tuple[int, Analysis]]) -> None:
+    """Insert or replace the analyses of a batch of mentions: (mention id, analysis) pairs."""
+    ids = [mention_id for mention_id, _ in results]
+    stored = {
+        row.mention_id: row
+        for row in session.exec(select(AnalysisRow).where(col(AnalysisRow.mention_id).in_(ids)))
+    }
+    for mention_id, result in results:
+        row = stored.get(mention_id) or AnalysisRow(
+            mention_id=mention_id,
+            model_version=result.model_version,
+            language="",
+            sentiment_label="",
+            sentiment_score=0.0,
+            complaint=False,
+            irony=False,
+        )
+        row.model_version = result.model_version
+        row.language = result.language
+        row.sentiment_label = result.sentiment.label
+        row.sentiment_score = float(result.sentiment.score)
+        row.complaint = bool(result.complaint)
+        row.irony = bool(result.irony)
+        row.category = result.category
+        row.asks = list(result.asks)
+        row.signals = list(result.signals)
+        row.entities = [{"type": e.type, "text": e.text} for e in result.entities]
+        row.grievance = list(result.grievance)
+        row.priority = float(result.priority)
+        row.error = result.error
+        row.created_at = utcnow()
+        # a savepoint each: if a worker whose lease went stale stored this mention meanwhile,
+        # its row stays and the rest of the batch is still stored
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:
+            pass
 
 
 def analyze_mentions(
@@ -223,10 +229,10 @@ def analyze_mentions(
         results = analyze_safely(
             analyzer, texts, _contexts(session, rows, now), time_budget_s=time_budget_s
         )
-        for (mention, _), result in zip(rows, results, strict=False):
-            store_analysis(session, mention.id, result)  # type: ignore[arg-type]
-            report.failed += result.error is not None
-            report.analysed += result.error is None
+        done = [(mention.id, result) for (mention, _), result in zip(rows, results, strict=False)]
+        store_analyses(session, done)  # type: ignore[arg-type]
+        report.failed += sum(result.error is not None for result in results)
+        report.analysed += sum(result.error is None for result in results)
         report.deferred += len(rows) - len(results)
         # deferred ones too: their lease goes back to the pool, first in line for the next claim
         release_claims(session, mention_ids)

@@ -131,3 +131,39 @@ def test_earlier_posts_on_another_channel_count_once_handles_are_linked(any_engi
         )
         priorities = {pid: round(p, 3) for pid, p in found}
     assert priorities == {"a1": 0.1, "a2": 0.2, "a3": 0.1}
+
+
+def test_a_batch_is_stored_with_one_read_of_its_earlier_analyses(engine, tmp_path):
+    from types import SimpleNamespace
+
+    from sqlalchemy import event
+
+    from callbrief.services.analyze import store_analyses
+
+    texts = ["Kargom gelmedi", "Hâlâ gelmedi", "Üçüncü kez yazıyorum"]
+    seed(engine, tmp_path, texts)
+    contexts = [SimpleNamespace(prior_contacts=n) for n in range(3)]
+    earlier = PickyAnalyzer().analyze(["eski"], contexts[:1])
+    results = PickyAnalyzer().analyze(texts, contexts)
+    with Session(engine) as s:
+        ids = list(s.exec(select(Mention.id).order_by(Mention.id)))
+        store_analyses(s, [(ids[0], earlier[0])])
+        s.commit()
+    reads = []
+
+    def count(_conn, _cursor, statement, *_):  # type: ignore[no-untyped-def]
+        if "FROM analyses" in statement:
+            reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with Session(engine) as s:
+            store_analyses(s, list(zip(ids, results, strict=True)))
+            s.commit()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(reads) == 1
+    with Session(engine) as s:
+        stored = {a.mention_id: a for a in s.exec(select(AnalysisRow))}
+    assert len(stored) == 3  # the earlier analysis was replaced, not doubled
+    assert [stored[i].grievance for i in ids] == [[t] for t in texts]
