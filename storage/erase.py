@@ -43,6 +43,7 @@ from callbrief.storage.models import Analysis, Author, Case, Customer, Mention, 
 
 REMOVED = ""  # the text of a post past retention: NOT NULL, and nothing of what they wrote
 RETAINED_RAW: dict[str, Any] = {"retention": "cleared"}
+CHUNK = 500  # values bound in one IN (...): well under SQLite's and PostgreSQL's limits
 
 
 class Erasure(SQLModel, table=True):
@@ -212,14 +213,17 @@ def erase_person(
 
 def _drop_quotes(session: Session, texts: Iterable[str], keep_out: set[int]) -> int:
     """Clear parent and quoted text that repeats one of these posts in other people's posts."""
+    bodies = sorted({t for t in texts if t.strip()})
     changed = 0
-    for body in {t for t in texts if t.strip()}:
+    # one UPDATE per column and chunk of texts, each text a bound parameter
+    for start in range(0, len(bodies), CHUNK):
+        chunk = bodies[start : start + CHUNK]
         for name in ("parent_text", "quoted_text"):
             column = table_of(Mention).c[name]
             changed += _count(
                 session.execute(
                     update(Mention)
-                    .where(column == body, col(Mention.id).not_in(keep_out))
+                    .where(column.in_(chunk), col(Mention.id).not_in(keep_out))
                     .values({name: None})
                 )
             )
@@ -255,8 +259,8 @@ def apply_retention(session: Session, days: int, *, now: datetime | None = None)
         or_(col(Mention.text) != REMOVED, col(Mention.parent_text).is_not(None)),
     )
     ids = list(session.execute(old).scalars())
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
         session.execute(
             update(Mention)
             .where(col(Mention.id).in_(chunk))
