@@ -120,6 +120,11 @@ class Tuning:
     rule_override: float = 0.75  # rules this sure make a complaint whatever the head says
     lexicon_weight: float = 0.6  # log-odds per lexicon cue (capped): strong words nudge the head
     category_margin: float = 0.02
+    # the irony head: sarcasm it reads with this probability counts (above 1: the head is off);
+    # with `irony_needs_problem` it counts only where something is wrong (a failure, harm, an
+    # angry word or complaint evidence), so sincere praise is never turned into sarcasm
+    irony_threshold: float = 1.01
+    irony_needs_problem: float = 1.0
 
     @classmethod
     def from_meta(cls, tuned: Mapping[str, float] | None) -> Tuning:
@@ -166,11 +171,21 @@ def rules_confident(cues: Cues) -> bool:
     return cues.failure >= 2 and bool(cues.category_hits) and not praise
 
 
-def is_ironic(cues: Cues, complaint_evidence: bool) -> bool:
-    """Sarcasm: a self-sufficient phrase, a marker next to a problem, or praise around one."""
+def is_ironic(
+    cues: Cues,
+    complaint_evidence: bool,
+    head: float | None = None,
+    tuning: Tuning | None = None,
+) -> bool:
+    """Sarcasm: a self-sufficient phrase, a marker next to a problem, praise around one, or the
+    irony head sure enough (next to a problem, unless tuning says otherwise)."""
     if cues.sarcasm:
         return True
-    if cues.irony_marker and (complaint_evidence or cues.failure or cues.negative or cues.harm):
+    problem = bool(complaint_evidence or cues.failure or cues.negative or cues.harm)
+    if cues.irony_marker and problem:
+        return True
+    trusted = head is not None and tuning is not None and head >= tuning.irony_threshold
+    if trusted and (problem or not tuning.irony_needs_problem):  # type: ignore[union-attr]
         return True
     return bool(
         cues.positive
@@ -200,10 +215,11 @@ def decide(
     sentiment_p: np.ndarray | None,
     complaint_head: float | None,
     tuning: Tuning,
+    irony_head: float | None = None,
 ) -> Decision:
     """Sentiment, complaint and irony from the heads' probabilities and the text's cues."""
     evidence = complaint_rule(cues)
-    irony = is_ironic(cues, evidence > 0.5)
+    irony = is_ironic(cues, evidence > 0.5, irony_head, tuning)
     complaint_p = evidence
     if complaint_head is not None:
         w = tuning.complaint_head_weight

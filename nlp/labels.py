@@ -17,7 +17,7 @@ from callbrief.nlp.heads import Head, HeadSet
 from callbrief.nlp.rules import MANAGER, MANAGER_REQUEST, SAFETY, Cues
 from callbrief.nlp.taxonomy import Taxonomy
 
-ASKS, SIGNALS, CATEGORY = "asks", "signals", "category"
+ASKS, SIGNALS, CATEGORY, IRONY_HEAD = "asks", "signals", "category", "irony"
 # the heads' extra inputs are scaled to weigh like a few embedding dimensions
 CUE_SCALE = 0.5
 # decided by rules whatever a head says: exact statements, or risks that must never be missed.
@@ -73,7 +73,8 @@ class TrainedLabels:
     def from_heads(cls, heads: HeadSet, taxonomy: Taxonomy) -> TrainedLabels | None:
         """The label heads in a head set, if it has any and they read this taxonomy's cues."""
         config = heads.meta.get("labels") or {}
-        found = {n: heads.heads[n] for n in (ASKS, SIGNALS, CATEGORY) if n in heads.heads}
+        names = (ASKS, SIGNALS, CATEGORY, IRONY_HEAD)
+        found = {n: heads.heads[n] for n in names if n in heads.heads}
         if not found or config.get("cues") != cue_names(taxonomy):
             return None  # a taxonomy edited in config changes the cue columns: rules only
         return cls(taxonomy, found, config)
@@ -100,6 +101,13 @@ class TrainedLabels:
             if keep:
                 out.append(name)
         return out
+
+    def irony(self, proba: Mapping[str, np.ndarray]) -> np.ndarray | None:
+        """P(sarcastic) per text of a batch from the irony head, if there is one."""
+        head = self.heads.get(IRONY_HEAD)
+        if head is None:
+            return None
+        return proba[IRONY_HEAD][:, head.classes.index("yes")]
 
     def asks(self, proba: Mapping[str, np.ndarray], cues: Cues, complaint: bool) -> list[str]:
         """The asks, in taxonomy order."""

@@ -144,9 +144,11 @@ class Pipeline:
         decided: list[Decision | None] = []
         sentiment_p = self.sentiment_proba(vectors, languages, [n.model for n in items])
         complaint_p = self.complaint_proba(vectors, languages)
+        label_p = self.labels.proba(vectors, cues) if self.labels and vectors is not None else None
+        irony_p = self.labels.irony(label_p) if self.labels and label_p else None
         for k, item in enumerate(items):
             try:
-                d = self._decide(item, cues[k], sentiment_p, complaint_p, k)
+                d = self._decide(item, cues[k], sentiment_p, complaint_p, irony_p, k)
             except Exception as exc:  # noqa: BLE001 - reported below for this text only
                 log.warning("decision failed for one text: %s", exc)
                 d = None
@@ -160,7 +162,6 @@ class Pipeline:
             log.warning("sentence splitting failed: %s", exc)
             sentences = [[n.clean] for n in items]
         sims = self.categories.similarities(vectors) if vectors is not None else None
-        label_p = self.labels.proba(vectors, cues) if self.labels and vectors is not None else None
         out = []
         for k, item in enumerate(items):
             d = decided[k]
@@ -198,6 +199,7 @@ class Pipeline:
         cues: Cues,
         sentiment_p: np.ndarray | None,
         complaint_p: np.ndarray | None,
+        irony_p: np.ndarray | None,
         k: int,
     ) -> Decision:
         return decisions.decide(
@@ -206,6 +208,7 @@ class Pipeline:
             sentiment_p[k] if sentiment_p is not None else None,
             float(complaint_p[k]) if complaint_p is not None else None,
             self.tuning,
+            float(irony_p[k]) if irony_p is not None else None,
         )
 
     def sentiment_proba(
@@ -248,10 +251,11 @@ class Pipeline:
         complaint_head: float | None,
         cues: Cues | None = None,
         brand: str | None = None,
+        irony_head: float | None = None,
     ) -> tuple[Sentiment, bool, bool, Cues]:
         """Sentiment, complaint and irony of one text (train.py tunes the mix through this)."""
         cues = cues or self.cues.find(item.folded, item.clean, brand)
-        d = decisions.decide(item.clean, cues, sentiment_p, complaint_head, self.tuning)
+        d = decisions.decide(item.clean, cues, sentiment_p, complaint_head, self.tuning, irony_head)
         return d.sentiment, d.complaint, d.irony, cues
 
     def _one(

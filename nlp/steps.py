@@ -54,9 +54,11 @@ class EntityStep(Protocol):
 
 
 class LabelHeads(Protocol):
-    """Trained multi-label decisions: asks, signals and category probabilities per text."""
+    """Trained multi-label decisions: asks, signals, category and irony probabilities per text."""
 
     def proba(self, vectors: np.ndarray, cues: Sequence[Cues]) -> dict[str, np.ndarray]: ...
+
+    def irony(self, proba: Mapping[str, np.ndarray]) -> np.ndarray | None: ...
 
     def asks(self, proba: Mapping[str, np.ndarray], cues: Cues, complaint: bool) -> list[str]: ...
 

@@ -19,6 +19,7 @@ from callbrief.nlp.labels import (
     CATEGORY,
     EXACT_ASKS,
     EXACT_SIGNALS,
+    IRONY_HEAD,
     SIGNALS,
     cue_names,
     head_inputs,
@@ -112,6 +113,36 @@ def fit_categories(train: Rows, taxonomy: Taxonomy, log: Callable[[str], None]) 
     log(f"  category head: {len(rows)} complaints, classes {', '.join(classes)}")
     w, b = model.coef_.T.astype(np.float32), model.intercept_.astype(np.float32)
     return Head(CATEGORY, classes, [(w, b)])
+
+
+def fit_irony(
+    train: Rows, dev: Rows, taxonomy: Taxonomy, log: Callable[[str], None]
+) -> Head | None:
+    """Sarcastic or not, on [sentence vector; cue vector]: the irony sets and our posts.
+
+    C is chosen on dev macro-F1 at an even threshold; how sure the head must be, and whether a
+    problem must be stated beside it, are tuned later through the whole decision (train.tune).
+    """
+    rows = [r for r in train if r[0].irony is not None]
+    dev_rows = [r for r in dev if r[0].irony is not None]
+    if len({r[0].irony for r in rows}) < 2 or len({r[0].irony for r in dev_rows}) < 2:
+        return None
+    x = head_inputs(np.stack([v for _, v, _ in rows]), [c for *_, c in rows], taxonomy)
+    xd = head_inputs(np.stack([v for _, v, _ in dev_rows]), [c for *_, c in dev_rows], taxonomy)
+    y = ["yes" if ex.irony else "no" for ex, _, _ in rows]
+    yd = [ex.irony for ex, _, _ in dev_rows]
+    best: tuple[float, float, object] | None = None
+    for c in (0.25, 1.0, 4.0):
+        model = _logreg(x, y, c)
+        p = model.predict_proba(xd)[:, list(model.classes_).index("yes")]
+        f = (_f1(yd, list(p >= 0.5)) + _f1([not g for g in yd], list(p < 0.5))) / 2
+        log(f"  irony head C={c}: dev macro-F1 {f:.3f} ({len(rows)} train, {len(dev_rows)} dev)")
+        if best is None or f > best[0]:
+            best = (f, c, model)
+    assert best is not None
+    from callbrief.nlp.training.train import to_head
+
+    return to_head(IRONY_HEAD, best[2])
 
 
 def fit_labels(

