@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from callbrief.briefs import authority, fallback, matters, objections, reply, speech
 from callbrief.briefs.links import canonical_url, expansions, href, segments
-from callbrief.briefs.playbook import Playbook, avoid_phrases
+from callbrief.briefs.playbook import Playbook, avoid_phrases, read_cues
 from callbrief.foundation import policy
 from callbrief.foundation.policy import add_working_hours, aware, team_zone
 from callbrief.foundation.settings import LANGUAGES, Brand, Settings
@@ -246,6 +246,14 @@ def build_dossier(
         "safety": contacts["safety"].speaker,
         "contact": contacts["default"].speaker,
     }
+    # what the customer's own words show (a delay, a weekend fee), not what their category implies
+    cues = read_cues(
+        playbook,
+        [m.text for m in rows.mentions],
+        call_language,
+        churn=risk["churn"],
+        named=bool(tracking or any(e.get("type") == "amount" for e in entities)),
+    )
     chosen = objections.choose(
         playbook,
         {
@@ -253,6 +261,7 @@ def build_dossier(
             "asks": set(asks),
             "signals": set(signals),
             "history": history_facts,
+            "cues": cues,
         },
         language=call_language,
         agent_language=agent_language,
@@ -316,6 +325,7 @@ def build_dossier(
         name=greet,
         category=category,
         facts={"tracking": tracking, "amount": amount_text},
+        cues=cues,
         safety=risk["safety"],
         has_phone=bool(phone),
         avoid=[str(a["phrase"]) for a in avoid],

@@ -1,6 +1,9 @@
 """Pick the objections a customer is likely to raise and fill the answers with the case's facts.
 
-An entry is chosen only when one of its conditions holds for this case. Its answer is filled
+An entry is chosen only when one of its conditions holds for this case and everything it
+`requires` does. The cues read in the customer's own words count as much as the category: a post
+that only says the customer is leaving (`churn_only`) gets no entry matched by its category
+alone, and one that never mentions a weekend gets no weekend-fee objection. Its answer is filled
 from the case (the quoted sentence, the tracking number, the amount, the limit, who approves);
 when a slot has no fact behind it the answer is not shown and its `lookup` is: what to find out
 before dialling. When the case needs approval, `answer_over` replaces the answer, so no prepared
@@ -13,7 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from callbrief.briefs.playbook import PLACEHOLDERS, Entry, Playbook
+from callbrief.briefs.playbook import CHURN_ONLY, PLACEHOLDERS, Entry, Playbook
 
 MIN_OBJECTIONS = 2
 MAX_OBJECTIONS = 5
@@ -85,10 +88,20 @@ def choose(
     churn_needs_approval: bool,
 ) -> list[Objection]:
     """2-5 objections for a case; `facts` maps each condition name to what the case shows."""
-    usable = [e for e in playbook.entries if e.languages is None or language in e.languages]
+    usable = [
+        e
+        for e in playbook.entries
+        if (e.languages is None or language in e.languages) and e.allowed(facts)
+    ]
+    candidates = usable
+    if CHURN_ONLY in facts.get("cues", set()):
+        # the category is the classifier's guess from the brand ("a parcel firm: delivery"); the
+        # customer named no problem, so an entry needs more than the category to speak of one
+        besides = {k: v for k, v in facts.items() if k != "categories"}
+        candidates = [e for e in usable if e.always or e.matches(besides)]
     # "you didn't even read my post" is the failure callbrief exists to prevent: `always` entries
     # compete on weight with the matched ones instead of only filling gaps
-    ranked = [(e.matches(facts), e) for e in usable]
+    ranked = [(e.matches(facts), e) for e in candidates]
     ranked = [(n, e) for n, e in ranked if n > 0 or e.always]
     # weight first (safety before courtesy), then conditions met, then id for stable output
     ranked.sort(key=lambda pair: (-pair[1].weight, -pair[0], pair[1].id))

@@ -1,9 +1,13 @@
-"""The objection playbook and the phrases to avoid: packaged defaults, extended from config."""
+"""The objection playbook, the cues it reads in posts and the phrases to avoid.
+
+Packaged defaults (playbook.yaml); config adds entries and avoid-phrases.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,7 +19,9 @@ import yaml
 from callbrief.foundation.errors import ConfigError
 
 DEFAULT_PATH = Path(__file__).with_name("playbook.yaml")
-CONDITIONS = ("categories", "asks", "signals", "history")
+CONDITIONS = ("categories", "asks", "signals", "history", "cues")
+# a cue worked out from the others, not read from words: the customer only says they are leaving
+CHURN_ONLY = "churn_only"
 PLACEHOLDERS = (
     "brand",
     "times",
@@ -41,10 +47,24 @@ class Entry:
     text: Mapping[str, Mapping[str, str]]  # language -> {"objection", "answer", ...optional}
     always: bool = False
     languages: frozenset[str] | None = None
+    requires: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def matches(self, facts: Mapping[str, set[str]]) -> int:
         """How many of this entry's conditions the case meets."""
         return sum(len(wanted & facts.get(key, set())) for key, wanted in self.when.items())
+
+    def allowed(self, facts: Mapping[str, set[str]]) -> bool:
+        """Whether the case shows everything this entry `requires`."""
+        return all(wanted <= facts.get(key, set()) for key, wanted in self.requires.items())
+
+
+@dataclass(frozen=True)
+class Cue:
+    """Words that show one thing in a customer's own text, per language."""
+
+    name: str
+    patterns: Mapping[str, re.Pattern[str]]  # language -> any of its terms, at a word's start
+    problem: bool = True  # something went wrong (a delay, a charge), not just a detail
 
 
 @dataclass(frozen=True)
@@ -54,18 +74,26 @@ class Playbook:
     version: str
     entries: tuple[Entry, ...]
     avoid: Mapping[str, tuple[Mapping[str, str | None], ...]] = field(default_factory=dict)
+    cues: Mapping[str, Cue] = field(default_factory=dict)
 
 
-def _parse_entry(raw: Any, where: str) -> Entry:
+def _parse_entry(raw: Any, where: str, cue_names: Iterable[str]) -> Entry:
     if not isinstance(raw, Mapping) or not raw.get("id"):
         raise ConfigError(f"{where}: every playbook entry needs an `id` and a `text` mapping.")
     entry_id = str(raw["id"])
     when_raw = raw.get("when") or {}
-    unknown = set(when_raw) - set(CONDITIONS)
+    requires_raw = raw.get("requires") or {}
+    unknown = (set(when_raw) | set(requires_raw)) - set(CONDITIONS)
     if unknown:
         raise ConfigError(
             f"{where}: playbook entry {entry_id!r} has unknown condition(s) "
             f"{', '.join(sorted(unknown))}; use {', '.join(CONDITIONS)}."
+        )
+    named = set(when_raw.get("cues") or []) | set(requires_raw.get("cues") or [])
+    if named - set(cue_names):
+        raise ConfigError(
+            f"{where}: playbook entry {entry_id!r} names unknown cue(s) "
+            f"{', '.join(sorted(named - set(cue_names)))}; use {', '.join(sorted(cue_names))}."
         )
     text = raw.get("text") or {}
     for lang, pair in text.items():
@@ -91,7 +119,30 @@ def _parse_entry(raw: Any, where: str) -> Entry:
         },
         always=bool(raw.get("always", False)),
         languages=frozenset(languages) if languages else None,
+        requires={k: frozenset(map(str, v or [])) for k, v in requires_raw.items()},
     )
+
+
+def _fold(text: str, language: str) -> str:
+    if language in ("tr", "az"):  # dotted and dotless i: "KIRIK" is "kırık", "İADE" is "iade"
+        text = text.replace("I", "ı").replace("İ", "i")
+    return text.casefold()
+
+
+def _parse_cues(raw: Mapping[str, Any]) -> dict[str, Cue]:
+    cues = {}
+    for name, body in raw.items():
+        patterns = {}
+        for lang, terms in (body.get("terms") or {}).items():
+            # a term is a word's start ("gecik" for gecikti, gecikme); a symbol (₺, £) anywhere
+            alternatives = [
+                ("(?<!\\w)" if term[:1].isalnum() else "")
+                + re.escape(_fold(term, lang)).replace("\\ ", "\\s+")
+                for term in map(str, terms)
+            ]
+            patterns[str(lang)] = re.compile("|".join(alternatives))
+        cues[str(name)] = Cue(str(name), patterns, bool(body.get("problem", True)))
+    return cues
 
 
 def _parse_avoid(raw: Mapping[str, Iterable[Any]]) -> dict[str, list[dict[str, str | None]]]:
@@ -117,12 +168,14 @@ def load_playbook(
 ) -> Playbook:
     """The packaged playbook, extended by config (an entry with a packaged id replaces it)."""
     base = _defaults()
+    cues = _parse_cues(base.get("cues") or {})
+    names = [*cues, CHURN_ONLY]
     entries: dict[str, Entry] = {}
     for raw in base["entries"]:
-        entry = _parse_entry(raw, str(DEFAULT_PATH))
+        entry = _parse_entry(raw, str(DEFAULT_PATH), names)
         entries[entry.id] = entry
     for raw in extra_entries or []:
-        entry = _parse_entry(raw, "config.yaml `playbook`")
+        entry = _parse_entry(raw, "config.yaml `playbook`", names)
         entries[entry.id] = entry
     avoid = _parse_avoid(base.get("avoid") or {})
     for lang, rows in _parse_avoid(extra_avoid or {}).items():
@@ -141,7 +194,28 @@ def load_playbook(
         version=version,
         entries=tuple(entries.values()),
         avoid={lang: tuple(rows) for lang, rows in avoid.items()},
+        cues=cues,
     )
+
+
+def read_cues(
+    playbook: Playbook, texts: Iterable[str], language: str, *, churn: bool, named: bool
+) -> set[str]:
+    """The cues the customer's own words show, in `language` (every language when it has none).
+
+    `churn_only` is added when the customer says they are leaving (`churn`) and nothing else: no
+    problem cue in their words and no tracking number or amount in the case (`named`). Such a
+    post is about leaving, whatever category the classifier gave it.
+    """
+    texts = [t for t in texts if t]
+    found = set()
+    for cue in playbook.cues.values():
+        langs = [language] if language in cue.patterns else list(cue.patterns)
+        if any(cue.patterns[lang].search(_fold(t, lang)) for t in texts for lang in langs):
+            found.add(cue.name)
+    if churn and not named and not any(playbook.cues[c].problem for c in found):
+        found.add(CHURN_ONLY)
+    return found
 
 
 def avoid_phrases(playbook: Playbook, language: str) -> list[Mapping[str, str | None]]:

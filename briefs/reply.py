@@ -1,18 +1,21 @@
 """A public reply draft for the social team: warm, about this grievance, in the customer's language.
 
-Built from the case's facts (category, tracking number, amount, safety), kept within the
-platform's length, and free of every phrase on the avoid list. It is a draft: callbrief shows it
-in the brief and never posts it.
+Built from the case's facts (category, the cues in the customer's own words, tracking number,
+amount, safety): it speaks of a delay only when the posts do, and of leaving when that is all
+they say. Kept within the platform's length, and free of every phrase on the avoid list. It is
+a draft: callbrief shows it in the brief and never posts it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from callbrief.briefs.playbook import CHURN_ONLY
 
 DEFAULT_PATH = Path(__file__).with_name("reply.yaml")
 LIMITS = {"x": 280, "reddit": 10_000}
@@ -37,6 +40,32 @@ def _clean(sentence: str, avoid: Iterable[str]) -> bool:
     return not any(a.casefold().rstrip(".!") in folded for a in avoid if a.strip())
 
 
+def _grievance(
+    words: Mapping[str, Any],
+    lang: str,
+    category: str | None,
+    facts: Mapping[str, str | None],
+    cues: Collection[str],
+) -> str:
+    """The sentence about what went wrong, as far as the customer's words show it."""
+    if CHURN_ONLY in cues:  # the category is a guess: all they said is that they are leaving
+        return _pick(words["leaving"], lang)
+    other = words["grievance"]["other"]
+    grievance = words["grievance"].get(category or "other") or other
+    if grievance.get("cues") and not set(grievance["cues"]) & set(cues):
+        if "otherwise" not in grievance:
+            return _pick(other["plain"], lang)
+        return _pick(grievance["otherwise"], lang)
+    if "with" in grievance:
+        template = _pick(grievance["with"], lang)
+        slots = [s for s in ("tracking", "amount") if "{" + s + "}" in template]
+        if all(facts.get(s) for s in slots):
+            for slot in slots:
+                template = template.replace("{" + slot + "}", str(facts[slot]))
+            return template
+    return _pick(grievance["plain"], lang)
+
+
 def draft(
     *,
     language: str,
@@ -45,6 +74,7 @@ def draft(
     name: str,
     category: str | None,
     facts: Mapping[str, str | None],
+    cues: Collection[str],
     safety: bool,
     has_phone: bool,
     avoid: Iterable[str],
@@ -53,16 +83,7 @@ def draft(
     words = _words()
     avoid = list(avoid)
     lang = language if language in words["greeting"] else "en"
-    grievance = words["grievance"].get(category or "other") or words["grievance"]["other"]
-    specific = None
-    if "with" in grievance:
-        template = _pick(grievance["with"], lang)
-        slots = [s for s in ("tracking", "amount") if "{" + s + "}" in template]
-        if all(facts.get(s) for s in slots):
-            specific = template
-            for slot in slots:
-                specific = specific.replace("{" + slot + "}", str(facts[slot]))
-    body = specific or _pick(grievance["plain"], lang)
+    body = _grievance(words, lang, category, facts, cues)
     greeting = _pick(words["greeting"], lang).replace("{name}", name)
     first = _pick(words["safety"], lang) if safety else body
     action = _pick(words["action"]["phone" if has_phone else "no_phone"], lang)
