@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from callbrief.nlp.text import URL_RE, fold_any
 from callbrief.nlp.types import Entity
@@ -11,8 +11,8 @@ from callbrief.nlp.types import Entity
 EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 # Currency before or after the number; tr/az decimal commas ("1.250,50 TL") or en ("$1,250.50").
 _NUMBER = r"\d{1,3}(?:[.,\s]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
-_CURRENCY_AFTER = r"(?:TL|TRY|₺|lira|manat|AZN|₼|USD|EUR|dollars?|euros?|\$|€)"
-_CURRENCY_BEFORE = r"(?:₺|\$|€|₼|TL|USD|EUR|AZN)"
+_CURRENCY_AFTER = r"(?:TL|TRY|₺|lira|manat|AZN|₼|USD|EUR|GBP|dollars?|euros?|pounds?|\$|€|£)"
+_CURRENCY_BEFORE = r"(?:₺|\$|€|₼|£|TL|USD|EUR|AZN|GBP)"
 AMOUNT_RE = re.compile(
     rf"(?:(?<![\w]){_CURRENCY_BEFORE}\s?(?:{_NUMBER})(?!\d))"
     rf"|(?:(?<![\d.,])(?:{_NUMBER})\s?{_CURRENCY_AFTER}(?!\w))",
@@ -21,6 +21,11 @@ AMOUNT_RE = re.compile(
 # Phones: +90 5xx, 0 5xx (tr), +994 / 0 50,51,55,70,77,99 (az), US style; at least 10 digits.
 PHONE_RE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(?0?\d{2,3}\)?[\s.-]?)\d{3}[\s.-]?\d{2}[\s.-]?\d{2}(?!\d)"
+)
+# Any other phone written in digit groups ("07700 900217", "+49 151 2370 8841"): kept only with
+# 10 to 15 digits, and only where no amount, date or id already took the span
+GROUPED_PHONE_RE = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?\d{2,5}(?:[\s.-]\d{2,6}){1,4}(?![\w])"
 )
 # Order/tracking/ticket ids: letters and digits mixed (HK48213377, TR-123456789) or long digit runs
 # introduced by a cue word ("sipariş no 123456789", "order #4512").
@@ -32,6 +37,28 @@ CUE_ID_RE = re.compile(
     r"şikayet|talep)\w*\s*(?:no|numaras[ıi]|number|nömrəsi|id)?\s*[:.#(]?\s*#?([A-Z0-9-]{4,})",
     re.IGNORECASE,
 )
+# "return code RTN-5521", "iade kodu IADE-5521", "bron kodu QX7M2K": a code word, then an id
+# in capitals and digits (case-sensitive, so "code is ready" is not an id)
+CODE_CUE_RE = re.compile(
+    r"(?i:\b(?:code|kod|kodu|kodum|booking|bron|pnr|rezervasyon)\w*)\s*[:#]?\s*"
+    r"((?=[A-Z0-9-]*\d)[A-Z][A-Z0-9-]{3,}|\d[A-Z0-9-]{3,})(?![\w])"
+)
+# A product named by the customer: capitalised words and a model token ("Orbit X2", "TurboCook
+# 5L", "Sonik Air 3", "Dalga Fiber 100"). A single word needs a token mixing letters and digits;
+# a plain number needs two capitalised words before it, so "Paketim 3 gündür" is no product.
+# Shouting (all capitals) is not a name, and travel words make flight, gate and seat numbers.
+_UP, _LOW = "A-ZÇĞİÖŞÜƏ", "a-zçğıöşüə"
+_CAP = rf"[{_UP}][{_LOW}]+(?:[{_UP}][{_LOW}]+)*"
+PRODUCT_RE = re.compile(
+    rf"(?<![\w@#]){_CAP}(?:\s{_CAP}){{0,2}}\s(?:\d+[A-Z]+|[A-Z]+\d+)[A-Z0-9]*(?![\w])"
+    rf"|(?<![\w@#]){_CAP}(?:\s{_CAP}){{1,2}}\s\d{{1,3}}(?![\w.,:/%])"
+)
+_TRAVEL_AND_TIME = (
+    "flight flights flightled gate terminal seat row from on is at in to for cancelled late "
+    "delayed day days week year room platform level floor page step part number no plane bus "
+    "train route reys uçuş sefer kapı koltuk peron gün hafta yıl saat oda"
+)
+NOT_PRODUCT_WORDS = frozenset(_TRAVEL_AND_TIME.split())
 _MONTHS = (
     r"ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|"
     r"yanvar|fevral|aprel|may|iyun|iyul|avqust|sentyabr|oktyabr|noyabr|dekabr|"
@@ -82,6 +109,8 @@ class EntityExtractor:
         for m in CUE_ID_RE.finditer(text):
             if any(ch.isdigit() for ch in m.group(1)):
                 add("order_id", *m.span(1))
+        for m in CODE_CUE_RE.finditer(text):
+            add("order_id", *m.span(1))
         for m in AMOUNT_RE.finditer(text):
             add("amount", *m.span())
         for m in DATE_RE.finditer(text):
@@ -89,11 +118,29 @@ class EntityExtractor:
         for m in PHONE_RE.finditer(text):
             if sum(ch.isdigit() for ch in m.group()) >= 10:
                 add("phone", *m.span())
+        for m in GROUPED_PHONE_RE.finditer(text):
+            if 10 <= sum(ch.isdigit() for ch in m.group()) <= 15:
+                add("phone", *m.span())
         if self._catalogue is not None:
             # fold_any keeps string length for these scripts, so spans map back onto `text`
             folded = fold_any(text)
             if len(folded) == len(text):
                 for m in self._catalogue.finditer(folded):
                     add("product", *m.span())
+        for m in PRODUCT_RE.finditer(text):
+            self._add_product(text, m, add)
         found.sort()
         return [Entity(type=kind, text=value) for _, _, kind, value in found]
+
+    @staticmethod
+    def _add_product(text: str, m: re.Match[str], add: Callable[[str, int, int], None]) -> None:
+        """A product match without its leading travel or time words ("On Brightwave Fiber
+        300"); none may remain inside it ("Cancelled Flight 4" is no product)."""
+        start, words = m.start(), m.group().split(" ")
+        while len(words) > 2 and fold_any(words[0]) in NOT_PRODUCT_WORDS:
+            start += len(words.pop(0)) + 1
+        if NOT_PRODUCT_WORDS.intersection(fold_any(w) for w in words[:-1]):
+            return
+        if words[-1].isdigit() and len(words) < 3:
+            return  # a plain number needs two capitalised words before it
+        add("product", start, m.end())

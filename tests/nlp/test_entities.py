@@ -61,3 +61,29 @@ def test_carrier_tracking_numbers_that_start_with_digits():
 
 def test_short_codes_with_few_digits_are_not_orders():
     assert pairs("COVID19 rules at the B737 gate") == []
+
+
+def test_pounds_and_uk_phone_numbers():
+    found = pairs("Paid £7.40 twice, ring me back on 07700 900217 or +49 151 2370 8841")
+    assert ("amount", "£7.40") in found
+    assert ("phone", "07700 900217") in found and ("phone", "+49 151 2370 8841") in found
+
+
+def test_return_and_booking_codes_after_a_code_word():
+    assert ("order_id", "RTN-5521") in pairs("Return code RTN-5521 is ready, parcel at the door")
+    assert ("order_id", "IADE-5521") in pairs("İade kodu IADE-5521 hazır, paket kapıda bekliyor")
+    assert ("order_id", "QX7M2K") in pairs("Bron kodu QX7M2K, otel bronum yandı")
+    assert pairs("the code is ready") == []
+
+
+def test_products_named_with_a_model_token_in_every_language():
+    assert ("product", "Orbit X2") in pairs("pre-ordered the Orbit X2 console, still nothing")
+    assert ("product", "TurboCook 5L") in pairs("TurboCook 5L fritöz fişten kıvılcım çıkardı")
+    assert ("product", "Sonik Air 3") in pairs("Yeni aldığım Sonik Air 3 qulaqlığın səsi yoxdur")
+    assert ("product", "Brightwave Fiber 300") in pairs("On Brightwave Fiber 300 and getting 14 Mbps")
+
+
+def test_flight_gate_and_plain_counts_are_not_products():
+    assert pairs("Cancelled Flight 4 times this month, stuck at Gate M13") == []
+    assert pairs("Paketim 3 gündür gelmedi") == []
+    assert pairs("THE WORST AIRLINE 2 HOURS LATE") == []
