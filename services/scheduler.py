@@ -10,7 +10,6 @@ loop with a fake clock instead of waiting for wall time.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import logging
 import os
 import signal
@@ -33,6 +32,7 @@ from callbrief.foundation.errors import CallbriefError, ConfigError, LockedError
 from callbrief.foundation.policy import team_zone
 from callbrief.foundation.settings import Settings
 from callbrief.services.scan import SOURCES
+from callbrief.storage.db import advisory_key
 from callbrief.storage.models import utcnow
 
 log = logging.getLogger("callbrief.scheduler")
@@ -74,10 +74,9 @@ def scheduler_lock(engine: Engine) -> Iterator[None]:
     """Hold the one-scheduler-per-database lock, or raise LockedError naming who holds it."""
     url = engine.url
     if url.get_backend_name() == "postgresql":
-        # an advisory lock lives as long as its session, so a crashed process releases it; the
-        # key is the URL so that schemas of one server (search_path) lock independently
+        # an advisory lock lives as long as its session, so a crashed process releases it
         shown = url.render_as_string(hide_password=True)
-        key = int.from_bytes(hashlib.sha256(f"callbrief-run {shown}".encode()).digest()[:7], "big")
+        key = advisory_key(url, "run")
         conn = engine.connect()
         try:
             if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():

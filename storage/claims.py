@@ -20,10 +20,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from callbrief.storage.db import dialect_insert
 from callbrief.storage.models import Analysis, Mention, table_of, utcnow
 
 DEFAULT_LEASE = timedelta(minutes=10)
@@ -82,8 +82,7 @@ def _lease(
     if not ids:
         return []
     claims = table_of(AnalysisClaim)
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(claims).values(
+    stmt = dialect_insert(conn, claims).values(
         [{"mention_id": i, "worker": worker, "claimed_at": now} for i in ids]
     )
     # a live lease of another worker is left alone: the WHERE makes the upsert a no-op for it
@@ -145,11 +144,7 @@ def lock_case_updates(session: Session, holder: str | None = None) -> None:
     if session.execute(stmt).rowcount == 0:  # type: ignore[attr-defined]
         # a database migrated before the row was seeded: create it (a unique key, so once)
         session.execute(
-            (
-                postgresql.insert
-                if session.get_bind().dialect.name == "postgresql"
-                else sqlite.insert
-            )(locks)
+            dialect_insert(session, locks)
             .values(name=CASES_LOCK, holder=holder, taken_at=utcnow())
             .on_conflict_do_nothing(index_elements=["name"])
         )

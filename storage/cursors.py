@@ -14,12 +14,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from callbrief.foundation.errors import LockedError
-from callbrief.storage.db import session_scope
+from callbrief.storage.db import dialect_insert, session_scope
 from callbrief.storage.models import Cursor, table_of, utcnow
 
 LOCK_QUERY = "__lock__"
@@ -61,10 +60,8 @@ def list_cursors(session: Session, source: str | None = None) -> list[Cursor]:
 
 def _ensure_lock_row(session: Session, source: str) -> None:
     values = dict(source=source, query=LOCK_QUERY, state={}, updated_at=utcnow())
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
-        insert(table_of(Cursor))
+        dialect_insert(session, table_of(Cursor))
         .values(**values)
         .on_conflict_do_nothing(index_elements=["source", "query"])
     )

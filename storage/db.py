@@ -6,11 +6,13 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import Table, event, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
@@ -67,6 +69,24 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def advisory_key(url: URL, purpose: str) -> int:
+    """The PostgreSQL advisory-lock key of `purpose` ("migrate", "run") on this database.
+
+    The key is the URL (password left out), so schemas of one server (search_path) lock
+    independently.
+    """
+    shown = url.render_as_string(hide_password=True)
+    digest = hashlib.sha256(f"callbrief-{purpose} {shown}".encode()).digest()
+    return int.from_bytes(digest[:7], "big")
+
+
+def dialect_insert(bind: Session | Connection, table: Table) -> Any:
+    """An INSERT into `table` in the database's own dialect, which has ON CONFLICT DO NOTHING
+    and DO UPDATE (PostgreSQL's or SQLite's)."""
+    dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
+    return postgresql.insert(table) if dialect.name == "postgresql" else sqlite.insert(table)
+
+
 def alembic_config(engine: Engine) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -79,14 +99,12 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
     """On PostgreSQL, one migrating process per database URL at a time.
 
     Several workers that start together on a fresh database would otherwise all create the
-    alembic_version table at once, and all but one fail. The key is the URL, so schemas of one
-    server (search_path) migrate independently; SQLite serialises writers by itself.
+    alembic_version table at once, and all but one fail. SQLite serialises writers by itself.
     """
     if engine.url.get_backend_name() != "postgresql":
         yield
         return
-    shown = engine.url.render_as_string(hide_password=True)
-    key = int.from_bytes(hashlib.sha256(f"callbrief-migrate {shown}".encode()).digest()[:7], "big")
+    key = advisory_key(engine.url, "migrate")
     with engine.connect() as conn:
         conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
         try:

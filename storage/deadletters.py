@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Insert, Text, delete, func
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from callbrief.storage.db import dialect_insert
 from callbrief.storage.models import table_of, utcnow
 
 
@@ -58,15 +58,9 @@ class DeadLetterRow:
     created_at: datetime
 
 
-def _insert(session: Session, model: type[SQLModel]) -> Any:
-    dialect = session.get_bind().dialect.name
-    table = table_of(model)
-    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-
-
 def count_delivery(session: Session, task_id: str, task: str) -> int:
     """Count one more delivery of `task_id` and return the total, atomically across workers."""
-    stmt: Insert = _insert(session, TaskDelivery).values(
+    stmt: Insert = dialect_insert(session, table_of(TaskDelivery)).values(
         task_id=task_id, task=task, deliveries=1, updated_at=utcnow()
     )
     stmt = stmt.on_conflict_do_update(  # type: ignore[attr-defined]
@@ -93,7 +87,7 @@ def record_dead_letter(
     kwargs: dict[str, Any] | None = None,
 ) -> bool:
     """Store a dead letter once per task id; False when that task was already recorded."""
-    stmt = _insert(session, DeadLetter).values(
+    stmt = dialect_insert(session, table_of(DeadLetter)).values(
         task_id=task_id,
         task=task,
         queue=queue,

@@ -6,13 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Insert, Table
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table
 from sqlmodel import Session, select
 
 from callbrief.foundation.limits import record_problem
 from callbrief.foundation.policy import aware
 from callbrief.foundation.records import AuthorRecord, MentionRecord
+from callbrief.storage.db import dialect_insert
 from callbrief.storage.models import Author, Mention, table_of, utcnow
 
 
@@ -42,16 +42,10 @@ def _insert_ignoring_conflict(
     ON CONFLICT DO NOTHING rather than check-then-insert: two scans at once must not both insert,
     and the loser of such a race must not fail its whole page.
     """
-    dialect = session.get_bind().dialect.name
-    stmt: Insert
-    if dialect == "postgresql":
-        stmt = postgresql.insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
-    else:  # other databases: the unique constraint still protects, at the cost of an error
-        stmt = table.insert().values(**values)
-    row = session.execute(stmt.returning(table.c.id)).first()
-    return row[0] if row else None
+    stmt = dialect_insert(session, table).values(**values)
+    row = session.execute(stmt.on_conflict_do_nothing(index_elements=keys).returning(table.c.id))
+    found = row.first()
+    return found[0] if found else None
 
 
 def upsert_author(session: Session, record: AuthorRecord) -> Author:

@@ -31,3 +31,16 @@ def test_a_bad_database_url_is_one_line(tmp_path, url, expected):
     assert isinstance(result.exception, SystemExit), result.exception
     assert expected in result.output
     assert len(result.output.strip().splitlines()) == 1, result.output
+
+
+def test_advisory_lock_keys_are_per_purpose_and_database_not_per_password():
+    from sqlalchemy.engine import make_url
+
+    from callbrief.storage.db import advisory_key
+
+    url = "postgresql://cb:{}@127.0.0.1:5432/callbrief?options=-csearch_path%3D{}"
+    key = advisory_key(make_url(url.format("one", "a")), "run")
+    assert key == advisory_key(make_url(url.format("two", "a")), "run")  # the same database
+    assert key != advisory_key(make_url(url.format("one", "b")), "run")  # another schema
+    assert key != advisory_key(make_url(url.format("one", "a")), "migrate")
+    assert 0 < key < 2**63  # a bigint, as pg_advisory_lock takes it
