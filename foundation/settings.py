@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -255,6 +256,18 @@ class DigestSettings(_Model):
     language: Literal["tr", "az", "en"] = "en"
     spike_factor: float = Field(default=2.0, gt=1)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+
+    # validated once here, so that `run` and beat can trust it; kept as HH:MM
+    @field_validator("send_at")
+    @classmethod
+    def _time_of_day(cls, value: str) -> str:
+        found = re.fullmatch(r"\s*(\d{1,2}):(\d{1,2})\s*", value)
+        if not found or int(found[1]) > 23 or int(found[2]) > 59:
+            raise ValueError(
+                f'{value!r} is not a time of day. Use HH:MM, e.g. "08:00" (local time in '
+                "cases.timezone)"
+            )
+        return f"{int(found[1]):02d}:{int(found[2]):02d}"
 
 
 class WorkersSettings(_Model):

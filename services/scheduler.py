@@ -28,7 +28,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from callbrief.foundation.errors import CallbriefError, ConfigError, LockedError
+from callbrief.foundation.errors import CallbriefError, LockedError
 from callbrief.foundation.policy import team_zone
 from callbrief.foundation.settings import Settings
 from callbrief.services.scan import SOURCES
@@ -119,15 +119,8 @@ def scheduler_lock(engine: Engine) -> Iterator[None]:
 
 def _triggers(settings: Settings, start: datetime) -> dict[str, Any]:
     zone = team_zone(settings.cases)
-    try:
-        hour, minute = (int(p) for p in settings.digest.send_at.split(":"))
-        if not (0 <= hour < 24 and 0 <= minute < 60):
-            raise ValueError
-    except ValueError:
-        raise ConfigError(
-            f"digest.send_at {settings.digest.send_at!r} is not a time of day. Use HH:MM, "
-            'e.g. "08:00" (local time in cases.timezone).'
-        ) from None
+    # HH:MM, checked when the settings loaded
+    hour, minute = (int(p) for p in settings.digest.send_at.split(":"))
     triggers: dict[str, Any] = {}
     for name in SOURCES:
         source = getattr(settings.sources, name)

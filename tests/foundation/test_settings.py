@@ -118,3 +118,17 @@ def test_a_brand_zone_that_does_not_exist_names_the_key(tmp_path):
     write(tmp_path, "brands:\n  - name: Kargola\n    timezone: Europe/Istambul\n")
     with pytest.raises(ConfigError, match=r"brands\.0\.timezone"):
         load_settings(env={}, cwd=tmp_path)
+
+
+@pytest.mark.parametrize("send_at", ["8 o'clock", "24:00", "08:60", "0800", ""])
+def test_a_digest_time_that_is_no_time_of_day_fails_when_settings_load(tmp_path, send_at):
+    path = write(tmp_path, f"digest:\n  send_at: {send_at!r}\n")
+    with pytest.raises(ConfigError) as failed:
+        load_settings(path, env={})
+    assert f"`digest.send_at`: Value error, {send_at!r} is not a time of day." in str(failed.value)
+    assert 'Use HH:MM, e.g. "08:00" (local time in cases.timezone).' in str(failed.value)
+
+
+def test_a_digest_time_is_kept_as_hh_mm(tmp_path):
+    settings = load_settings(write(tmp_path, "digest:\n  send_at: '7:30'\n"), env={})
+    assert settings.digest.send_at == "07:30"

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from callbrief.foundation.errors import ConfigError, LockedError, SourceError
+from callbrief.foundation.errors import LockedError, SourceError
 from callbrief.services.scheduler import SchedulerJobs, run_forever, scheduler_lock
 
 UTC = UTC
@@ -128,13 +128,6 @@ def test_one_scheduler_per_database(any_engine):
         pass
     with scheduler_lock(any_engine):  # released when the first one ended
         pass
-
-
-def test_bad_send_at_is_a_config_error(enabled, engine):
-    enabled.digest.send_at = "8 o'clock"
-    clock = FakeClock(START, until=START)
-    with pytest.raises(ConfigError, match="digest.send_at \"8 o'clock\"|digest.send_at '8"):
-        run(enabled, engine, Recorder(clock), clock)
 
 
 class ComplaintAnalyzer:
