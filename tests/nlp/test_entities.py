@@ -80,7 +80,8 @@ def test_products_named_with_a_model_token_in_every_language():
     assert ("product", "Orbit X2") in pairs("pre-ordered the Orbit X2 console, still nothing")
     assert ("product", "TurboCook 5L") in pairs("TurboCook 5L fritöz fişten kıvılcım çıkardı")
     assert ("product", "Sonik Air 3") in pairs("Yeni aldığım Sonik Air 3 qulaqlığın səsi yoxdur")
-    assert ("product", "Brightwave Fiber 300") in pairs("On Brightwave Fiber 300 and getting 14 Mbps")
+    found = pairs("On Brightwave Fiber 300 and getting 14 Mbps")
+    assert ("product", "Brightwave Fiber 300") in found
 
 
 def test_flight_gate_and_plain_counts_are_not_products():
