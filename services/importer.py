@@ -10,27 +10,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from callbrief.foundation.errors import ImportFileError
-from callbrief.foundation.limits import (
-    INT_MAX,
-    LENGTHS,
-    MAX_FIELD_CHARS,
-    MAX_JSON_DEPTH,
-    MAX_TEXT_CHARS,
-    date_problem,
-    text_problem,
-)
+from callbrief.foundation.limits import MAX_JSON_DEPTH
 from callbrief.foundation.policy import aware
 from callbrief.foundation.progress import NullProgress, Progress
 from callbrief.foundation.records import CHANNELS, AuthorRecord, MentionRecord
@@ -40,26 +25,27 @@ from callbrief.storage.models import utcnow
 
 BATCH = 500
 MAX_LINE_BYTES = 16 * 1024 * 1024  # a 10 M-character post in JSON, with room to spare
-FIELD_LIMITS = {
-    "id": LENGTHS["platform_id"],
-    "in_reply_to": LENGTHS["platform_id"],
-    "channel": LENGTHS["channel"],
-    "author": LENGTHS["handle"],
-    "brand": LENGTHS["brand"],
-    "lang": LENGTHS["lang"],
-    "text": MAX_TEXT_CHARS,
+# the record's fields that the import file names otherwise (the raw payload is the line)
+IMPORT_KEYS = {
+    "platform_id": "id",
+    "author.handle": "author",
+    "author.followers": "author_followers",
+    "author.name": "author_name",
+    "raw": "line",
 }
 
 
 class ImportRow(BaseModel):
-    """One line of an import file (documented in the README)."""
+    """One line of an import file (documented in the README): its shape and types. Whether the
+    values fit the database is `save_mentions`'s check (foundation.limits), shared with the
+    pollers."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     id: str = Field(min_length=1)
     channel: str
     author: str = Field(min_length=1)
-    author_followers: int | None = Field(default=None, ge=0, le=INT_MAX)
+    author_followers: int | None = Field(default=None, ge=0)
     text: str = Field(min_length=1)
     created_at: datetime
     url: str | None = None
@@ -86,22 +72,7 @@ class ImportRow(BaseModel):
     @field_validator("created_at")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
-        if problem := date_problem(value, utcnow()):
-            raise ValueError(problem)
         return aware(value)
-
-    @field_validator(
-        "id", "channel", "author", "text", "url", "brand", "in_reply_to", "author_name", "lang"
-    )
-    @classmethod
-    def _storable(cls, value: str | None, info: ValidationInfo) -> str | None:
-        """Text that the database can hold: no NUL byte, no lone surrogate, within its column."""
-        if value is None:
-            return None
-        limit = FIELD_LIMITS.get(info.field_name or "", MAX_FIELD_CHARS)
-        if problem := text_problem(value, limit):
-            raise ValueError(problem)
-        return value
 
     def to_record(self, source: str) -> MentionRecord:
         return MentionRecord(
@@ -132,6 +103,14 @@ class ImportReport:
     lines: int = 0
     saved: SaveResult = field(default_factory=SaveResult)
     bad_lines: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
+
+
+def _in_file_terms(reason: str) -> str:
+    """A storage check's reason with the field named as the import file names it."""
+    name, sep, rest = reason.removeprefix("`").partition("`")
+    if not reason.startswith("`") or not sep:
+        return reason
+    return f"`{IMPORT_KEYS.get(name, name)}`{rest}"
 
 
 def _describe(exc: ValidationError) -> str:
@@ -242,9 +221,8 @@ def _save(engine: Engine, batch: list[tuple[int, MentionRecord]], report: Import
     except SQLAlchemyError:
         saved = None
     if saved is not None:
-        numbers = {record.platform_id: n for n, record in batch}
-        for platform_id, reason in saved.rejected:
-            report.bad_lines.append((numbers.get(platform_id, 0), reason))
+        for position, _, reason in saved.rejected:
+            report.bad_lines.append((batch[position][0], _in_file_terms(reason)))
         saved.rejected.clear()
         report.saved += saved
         return
@@ -257,8 +235,8 @@ def _save(engine: Engine, batch: list[tuple[int, MentionRecord]], report: Import
             reason = str(getattr(exc, "orig", exc)).splitlines()[0][:160]
             report.bad_lines.append((number, f"the database refused it: {reason}"))
             continue
-        for _, reason in one.rejected:
-            report.bad_lines.append((number, reason))
+        for _, _, reason in one.rejected:
+            report.bad_lines.append((number, _in_file_terms(reason)))
         one.rejected.clear()
         report.saved += one
 

@@ -23,8 +23,9 @@ class SaveResult:
     new: int = 0
     duplicates: int = 0
     new_ids: list[int] = field(default_factory=list)
-    # (platform id, reason) of records that cannot be stored as they are (foundation.limits)
-    rejected: list[tuple[str, str]] = field(default_factory=list)
+    # (position among the records given to that save, platform id, reason) of records that
+    # cannot be stored as they are (foundation.limits)
+    rejected: list[tuple[int, str, str]] = field(default_factory=list)
 
     def __iadd__(self, other: SaveResult) -> SaveResult:
         self.new += other.new
@@ -75,10 +76,10 @@ def upsert_author(session: Session, record: AuthorRecord) -> Author:
 def save_mentions(session: Session, records: Iterable[MentionRecord]) -> SaveResult:
     """Store records once each: by (channel, platform id), and by content for exact repeats."""
     result = SaveResult()
-    for record in records:
+    for position, record in enumerate(records):
         # one bad value (a NUL byte, an int past int32) would fail the whole transaction
         if problem := record_problem(record):
-            result.rejected.append((record.platform_id[:255], problem))
+            result.rejected.append((position, record.platform_id[:255], problem))
             continue
         author = upsert_author(session, record.author)
         content_hash = record.content_hash

@@ -34,8 +34,8 @@ def line(data: dict) -> bytes:
 DEEP = b'{"id": "d1", "x": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"
 # each case: the bad line's bytes, and a word its reason must hold
 BAD = {
-    "followers-10e30": (line(dict(good(90), author_followers=10**30)), "author_followers"),
-    "followers-over-int32": (line(dict(good(91), author_followers=3_000_000_000)), "2147483647"),
+    "followers-10e30": (line(dict(good(90), author_followers=10**30)), "past 64 bits"),
+    "followers-over-int32": (line(dict(good(91), author_followers=3_000_000_000)), "2,147,483,647"),
     "followers-infinite": (
         line(good(92)).replace(b'"author_followers": 102', b'"author_followers": 1e400'),
         "author_followers",

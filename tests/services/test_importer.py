@@ -61,3 +61,27 @@ def test_timestamps_kept_in_utc(engine, tmp_path):
         stored = s.exec(select(Mention)).one()
     assert stored.created_at.isoformat() == "2026-11-20T06:15:00+00:00"
     assert stored.source == "import" and stored.query == "m.jsonl"
+
+
+def test_a_value_the_database_cannot_hold_is_reported_at_its_own_line_in_the_files_words(
+    engine, tmp_path
+):
+    lines = [
+        json.dumps(dict(GOOD, id="dup")),
+        json.dumps(dict(GOOD, id="dup", author_name="A" * 5000, text="ikinci")),
+        json.dumps(dict(GOOD, id="1002", text="üçüncü")),
+        json.dumps(dict(GOOD, id="dup", brand="K" * 300, text="dördüncü")),
+        json.dumps(dict(GOOD, id="9" * 300, text="beşinci")),
+        json.dumps(dict(GOOD, id="1006", author_followers=3_000_000_000, text="altıncı")),
+        # the line as stored (the raw payload) is checked before the author's fields
+        json.dumps(dict(GOOD, id="1007", author="ay\x00se", text="yedinci")),
+    ]
+    report = import_jsonl(engine, write_lines(tmp_path / "m.jsonl", lines))
+    assert report.bad_lines == [
+        (2, "`author_name` is 5,000 characters long; at most 4,096 are stored"),
+        (4, "`brand` is 300 characters long; at most 128 are stored"),
+        (5, "`id` is 300 characters long; at most 255 are stored"),
+        (6, "`author_followers` 3000000000 is out of range (at most 2,147,483,647)"),
+        (7, "`line` contains a NUL byte (\\u0000)"),
+    ]
+    assert report.saved.new == 2 and count(engine) == 2
