@@ -150,8 +150,8 @@ def test_analyze_json_file_prints_one_line_per_text_in_order(tmp_path):
     assert lines[1]["complaint"] is False and lines[0]["complaint"] is True
 
 
-@pytest.mark.slow
-def test_analyze_stores_analyses_for_imported_mentions(tmp_path):
+def one_complaint_imported(tmp_path, *options: str) -> str:
+    """The URL of a database with one imported complaint, not yet analysed."""
     row = {
         "id": "5",
         "channel": "x",
@@ -163,7 +163,13 @@ def test_analyze_stores_analyses_for_imported_mentions(tmp_path):
     path = tmp_path / "m.jsonl"
     path.write_text(json.dumps(row) + "\n", encoding="utf-8")
     db = f"sqlite:///{tmp_path}/a.db"
-    invoke("--db", db, "import", str(path))
+    assert invoke(*options, "--db", db, "import", str(path)).exit_code == 0
+    return db
+
+
+@pytest.mark.slow
+def test_analyze_stores_analyses_for_imported_mentions(tmp_path):
+    db = one_complaint_imported(tmp_path)
     first = invoke("--db", db, "analyze")
     again = invoke("--db", db, "analyze")
     assert "1 analysed, 0 failed; 1 case(s) opened" in first.output
@@ -229,20 +235,9 @@ def test_callback_queue_assign_and_outcome(tmp_path):
 
 
 def test_analyze_loads_the_analyzer_the_workers_load(tmp_path):
-    row = {
-        "id": "6",
-        "channel": "x",
-        "author": "a",
-        "text": "Kargom 2 haftadır gelmedi, paramı iade edin",
-        "created_at": "2026-11-20T08:00:00Z",
-        "brand": "Kargola",
-    }
-    path = tmp_path / "m.jsonl"
-    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
     config = tmp_path / "config.yaml"
     config.write_text("workers:\n  analyzer_factory: tests.workers.fake_analyzer:build\n")
-    db = f"sqlite:///{tmp_path}/f.db"
-    invoke("--config", str(config), "--db", db, "import", str(path))
+    db = one_complaint_imported(tmp_path, "--config", str(config))
     done = invoke("--config", str(config), "--db", db, "analyze")
     assert done.exit_code == 0, done.output
     assert "1 analysed, 0 failed" in done.output
