@@ -2,7 +2,9 @@
 
 Empowerment is authority, process and resources: the brief says the limit, compares every amount
 the customer names with it (in its own currency: a foreign one cannot be compared and is
-flagged), and names the person who approves more, with how to reach them.
+flagged), and names the person who approves more, with how to reach them. A churn case needs
+approval only where the brand's offer lists a release from a contract: a parcel firm's
+"damage compensation" is no reason to tell a leaving customer about a fee-free exit.
 """
 
 from __future__ import annotations
@@ -42,6 +44,19 @@ PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 MONEY_ASKS = {"refund", "compensation"}
 MONEY_CATEGORIES = {"billing", "refund_return"}
+# words of an offer (config `offers: needs_approval`) that releases a customer from a contract or
+# its exit fee, the only thing the churn answer asks approval for; case-folded, anywhere in it
+RELEASES = (
+    "contract",
+    "termination",
+    "exit fee",
+    "sözleşme",
+    "taahhüt",
+    "cayma",
+    "cezasız",
+    "müqavilə",
+    "cəriməsiz",
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +94,12 @@ def amounts(texts: Iterable[str]) -> list[Money]:
             money = Money(value, CURRENCIES[unit], match.group(0).strip())
             found.setdefault((money.amount, money.currency), money)
     return list(found.values())
+
+
+def releases(offer: str) -> bool:
+    """Whether an offer's name speaks of releasing a customer from a contract or its fee."""
+    folded = offer.replace("İ", "i").casefold()
+    return any(word in folded for word in RELEASES)
 
 
 @dataclass(frozen=True)
@@ -208,6 +229,7 @@ def decide(
         over=over,
         foreign=foreign,
         approver=contact_for(brand, "approval", role=offer.approver, fallback=offer.approver),
-        # releasing a contract or waiving a fee is not the agent's to give when it is listed
-        churn_needs_approval=churn and bool(offer.needs_approval),
+        # releasing a contract or waiving its fee is not the agent's to give when it is listed;
+        # a brand that lists no such release (no contract to leave) never hears of one
+        churn_needs_approval=churn and any(releases(item) for item in offer.needs_approval),
     )

@@ -3,11 +3,14 @@
 An entry is chosen only when one of its conditions holds for this case and everything it
 `requires` does. The cues read in the customer's own words count as much as the category: a post
 that only says the customer is leaving (`churn_only`) gets no entry matched by its category
-alone, and one that never mentions a weekend gets no weekend-fee objection. Its answer is filled
+alone, and one that never mentions a weekend gets no weekend-fee objection. An entry written for
+some `brands` is used only on their cases, in place of the general entry with its id: a parcel
+firm's customer is not told about cancelling a subscription. Its answer is filled
 from the case (the quoted sentence, the tracking number, the amount, the limit, who approves);
 when a slot has no fact behind it the answer is not shown and its `lookup` is: what to find out
 before dialling. When the case needs approval, `answer_over` replaces the answer, so no prepared
-answer promises more than the agent may give.
+answer promises more than the agent may give. For the churn entry that is only when the brand's
+offer lists a contract release (`authority.decide`): no brief offers a release it does not list.
 """
 
 from __future__ import annotations
@@ -87,12 +90,18 @@ def choose(
     needs_approval: bool,
     churn_needs_approval: bool,
 ) -> list[Objection]:
-    """2-5 objections for a case; `facts` maps each condition name to what the case shows."""
-    usable = [
+    """2-5 objections for a case; `facts` maps each condition name to what the case shows.
+
+    The case's brand is its `{brand}` value.
+    """
+    brand = values.get("brand")
+    spoken = [
         e
         for e in playbook.entries
-        if (e.languages is None or language in e.languages) and e.allowed(facts)
+        if e.for_brand(brand) and (e.languages is None or language in e.languages)
     ]
+    own = {e.id for e in spoken if e.brands is not None}  # the brand's wording replaces these
+    usable = [e for e in spoken if (e.brands is not None or e.id not in own) and e.allowed(facts)]
     candidates = usable
     if CHURN_ONLY in facts.get("cues", set()):
         # the category is the classifier's guess from the brand ("a parcel firm: delivery"); the

@@ -48,6 +48,10 @@ class Entry:
     always: bool = False
     languages: frozenset[str] | None = None
     requires: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # the brands it is written for (case-folded); None: any brand. A brand's own entry with the
+    # id of a general one takes its place for that brand only ("cancel my contract" is a
+    # telecom's churn, not a parcel firm's)
+    brands: frozenset[str] | None = None
 
     def matches(self, facts: Mapping[str, set[str]]) -> int:
         """How many of this entry's conditions the case meets."""
@@ -56,6 +60,10 @@ class Entry:
     def allowed(self, facts: Mapping[str, set[str]]) -> bool:
         """Whether the case shows everything this entry `requires`."""
         return all(wanted <= facts.get(key, set()) for key, wanted in self.requires.items())
+
+    def for_brand(self, brand: str | None) -> bool:
+        """Whether this entry may be used on a case about `brand`."""
+        return self.brands is None or (brand or "").casefold() in self.brands
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,14 @@ def _parse_entry(raw: Any, where: str, cue_names: Iterable[str]) -> Entry:
     if not text:
         raise ConfigError(f"{where}: playbook entry {entry_id!r} has no `text` in any language.")
     languages = raw.get("languages")
+    brands = raw.get("brands")
+    if brands is not None and (
+        isinstance(brands, str) or not all(isinstance(b, str) and b.strip() for b in brands)
+    ):
+        raise ConfigError(
+            f"{where}: playbook entry {entry_id!r} has `brands` {brands!r}; list brand names "
+            "as in `brands:`, e.g. brands: [Kargola]."
+        )
     return Entry(
         id=entry_id,
         weight=float(raw.get("weight", 5)),
@@ -120,6 +136,7 @@ def _parse_entry(raw: Any, where: str, cue_names: Iterable[str]) -> Entry:
         always=bool(raw.get("always", False)),
         languages=frozenset(languages) if languages else None,
         requires={k: frozenset(map(str, v or [])) for k, v in requires_raw.items()},
+        brands=frozenset(b.strip().casefold() for b in brands) if brands else None,
     )
 
 
@@ -166,17 +183,21 @@ def load_playbook(
     extra_entries: Sequence[Mapping[str, Any]] | None = None,
     extra_avoid: Mapping[str, Sequence[str]] | None = None,
 ) -> Playbook:
-    """The packaged playbook, extended by config (an entry with a packaged id replaces it)."""
+    """The packaged playbook, extended by config.
+
+    A config entry with a packaged id replaces it; one that names `brands` replaces it for those
+    brands only, so both are kept and `objections.choose` picks by the case's brand.
+    """
     base = _defaults()
     cues = _parse_cues(base.get("cues") or {})
     names = [*cues, CHURN_ONLY]
-    entries: dict[str, Entry] = {}
+    entries: dict[tuple[str, frozenset[str] | None], Entry] = {}
     for raw in base["entries"]:
         entry = _parse_entry(raw, str(DEFAULT_PATH), names)
-        entries[entry.id] = entry
+        entries[entry.id, entry.brands] = entry
     for raw in extra_entries or []:
         entry = _parse_entry(raw, "config.yaml `playbook`", names)
-        entries[entry.id] = entry
+        entries[entry.id, entry.brands] = entry
     avoid = _parse_avoid(base.get("avoid") or {})
     for lang, rows in _parse_avoid(extra_avoid or {}).items():
         known = {r["phrase"].casefold() for r in avoid.get(lang, [])}  # type: ignore[union-attr]
