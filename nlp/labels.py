@@ -26,6 +26,12 @@ CUE_SCALE = 0.5
 # put a false churn banner on "3 days calling, nobody solves it, I want your manager".
 EXACT_SIGNALS = frozenset({SAFETY, MANAGER_REQUEST, "churn_threat", "legal_threat"})
 EXACT_ASKS = frozenset({MANAGER})
+# Money asks a head reads from tone alone must have something in the text to stand on: the
+# rules' own cue for a money ask, harm done (lost, broken, charged twice), a sum of money or a
+# billing topic.
+# "My router smells of burning plastic. Is this safe??" asks a question, not for compensation.
+MONEY_ASKS = frozenset({"refund", "compensation"})
+MONEY_TOPICS = frozenset({"billing", "refund_return"})
 
 
 def cue_names(taxonomy: Taxonomy) -> list[str]:
@@ -111,7 +117,14 @@ class TrainedLabels:
 
     def asks(self, proba: Mapping[str, np.ndarray], cues: Cues, complaint: bool) -> list[str]:
         """The asks, in taxonomy order."""
-        return self._decide(ASKS, proba, cues.asks, EXACT_ASKS)
+        found = self._decide(ASKS, proba, cues.asks, EXACT_ASKS)
+        grounded = (
+            bool(MONEY_ASKS.intersection(cues.asks))
+            or cues.harm > 0
+            or cues.amount
+            or bool(MONEY_TOPICS.intersection(cues.category_hits))
+        )
+        return [a for a in found if a not in MONEY_ASKS or a in cues.asks or grounded]
 
     def signals(self, proba: Mapping[str, np.ndarray], cues: Cues) -> list[str]:
         """The signals (irony excepted: the pipeline adds it from its irony decision)."""

@@ -353,6 +353,8 @@ def build_pipeline(
     if labels:
         categories.head_min = labels.category_min
         categories.head_weight = float(labels.config.get("category_head_weight", 0.0))
+        named = labels.config.get("category_head_weight_named")
+        categories.head_weight_named = None if named is None else float(named)
     return Pipeline(
         taxonomy=taxonomy,
         encoder=encoder,

@@ -20,10 +20,16 @@ NEGATED_VERB_RE = re.compile(
     r"madim|medim|mayan|meyen|mamak|memek)(?:\w{0,6})(?!\w)"
 )
 
+# "sorunsuz", "problemsiz", "arızasız": a problem word with -suz/-siz means "without a problem"
+WITHOUT_PROBLEM_RE = re.compile(
+    r"(?<!\w)(?:sorun|problem|sikinti|hata|ariza|dert|nasaz)(?:s[iu]z|s[iu]zca|siz)(?!\w)"
+)
+
 # "I want my $1,299 back", "250 TL'mi geri verin": an amount the customer wants back (folded text)
 _AMOUNT = (
     r"(?:[$€£₺]\s?\d[\d.,]*|\d[\d.,]*\s?(?:[$€£₺]|tl|azn|manat|usd|eur|gbp|dollars?|pounds?|lira))"
 )
+AMOUNT_RE = re.compile(rf"(?<![\w.,]){_AMOUNT}(?!\w)")
 REFUND_AMOUNT_RE = re.compile(
     rf"(?<!\w)my\s+{_AMOUNT}\s+back(?!\w)|{_AMOUNT}'?(?:imi|umu|mi|mu)\s+(?:geri|qaytar)"
 )
@@ -77,6 +83,7 @@ class Cues:
     irony_marker: bool = False
     sarcasm: bool = False  # a phrase that is sarcastic on its own ("thanks for nothing")
     conceded_praise: bool = False  # praise, then "but" and a failure: the failure is the point
+    amount: bool = False  # a sum of money is named ("12 AZN", "£7.40")
     asks: list[str] = field(default_factory=list)
     signals: list[str] = field(default_factory=list)
     priority_cues: list[str] = field(default_factory=list)  # raise priority, never shown
@@ -140,6 +147,7 @@ class CueFinder:
             or any(e in raw for e in IRONY_EMOJI),
         )
         cues.sarcasm = bool(self._count(self._sarcasm, folded))
+        cues.amount = bool(AMOUNT_RE.search(folded))
         cues.irony_marker = cues.irony_marker or cues.sarcasm
         # "iade kargom" is the parcel being returned, not a request for money back
         ask_text = self._not_refund.sub(" ", folded) if self._not_refund else folded
@@ -207,6 +215,7 @@ class CueFinder:
         return pending
 
     def _found(self, folded: str) -> int:
+        folded = WITHOUT_PROBLEM_RE.sub(" ", folded)  # "sorunsuz teslimat" reports no problem
         return self._count(self._fail, folded) + len(NEGATED_VERB_RE.findall(folded))
 
     def sentence_weight(self, folded: str) -> int:

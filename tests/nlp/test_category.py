@@ -39,3 +39,31 @@ def test_main_category(picker, cue_finder, text, category):
 
 def test_a_post_that_is_no_complaint_gets_no_fallback(picker, cue_finder):
     assert category_of(picker, cue_finder, "What time do you open?", complaint=False) is None
+
+
+def _head(picker, **probs):  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    return np.array([probs.get(n, 0.0) for n in picker.head_classes], dtype=np.float32)
+
+
+def test_the_head_chooses_only_among_the_topics_the_customer_named(taxonomy, cue_finder):
+    names = [n for n in taxonomy.categories if n != "other"]
+    picker = CategoryPicker(taxonomy, None, head_classes=names)
+    n = normalise("Kargom 2 haftadır gelmedi")
+    cues = cue_finder.find(n.folded, n.clean)
+    assert set(cues.category_hits) == {"delivery"}
+    sure_refund = _head(picker, refund_return=0.9, delivery=0.05)
+    picker.head_weight = 0.5
+    assert picker.pick(None, cues, True, sure_refund) == "refund_return"  # unrestricted: it wins
+    picker.head_weight_named = 0.05
+    assert picker.pick(None, cues, True, sure_refund) == "delivery"
+
+
+def test_a_keyword_less_complaint_takes_the_head_only_when_it_is_sure(taxonomy, cue_finder):
+    names = [n for n in taxonomy.categories if n != "other"]
+    picker = CategoryPicker(taxonomy, None, head_classes=names)
+    n = normalise("Your new advert is offensive, shame on you")
+    cues = cue_finder.find(n.folded, n.clean)
+    assert picker.pick(None, cues, True, _head(picker, staff_behavior=0.41)) == "other"
+    assert picker.pick(None, cues, True, _head(picker, staff_behavior=0.8)) == "staff_behavior"

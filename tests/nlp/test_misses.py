@@ -26,6 +26,9 @@ SAFETY = [
     "Sobadan tüstü gəlir, uşaq evdədir, təcili kömək edin",
     "Elektrik sayğacından tüstü çıxır, qaz iyi də var",
     "Qışda istilik yoxdur, evdə yaşlı anam var",
+    "Kombi arızalı, evde bebek var ve kalorifer yanmıyor",
+    "Kombi işləmir, evdə kiçik uşaq var",
+    "The boiler broke and we have a newborn at home",
 ]
 
 
@@ -149,6 +152,22 @@ def test_conceded_praise_before_a_failure_is_a_negative_complaint(analyzer, text
     (a,) = analyzer.analyze([text])
     assert a.complaint and a.sentiment.label == "negative", a
     assert a.category == category
+
+
+# -- a safety question is a question, not a claim for money ------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My Brightwave Hub 4 router is too hot to touch and smells of burning plastic. "
+        "Is this safe?? @brightwavehelp",  # the demo's post
+        "Modem çok ısınıyor ve yanık kokusu geliyor, güvenli mi?",
+        "Modem çox qızır, yanıq iyi gəlir, təhlükəsizdirmi?",
+    ],
+)
+def test_a_safety_question_asks_no_compensation(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert "safety_risk" in a.signals
+    assert not {"compensation", "refund"} & set(a.asks), a.asks
 
 
 # -- a blocked card: an urgent ask to unblock it -------------------------------------------------

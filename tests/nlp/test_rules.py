@@ -226,3 +226,19 @@ def test_a_problem_reported_solved_is_no_failure(cue_finder, text):
 def test_delivery_to_the_wrong_address_is_harm(cue_finder, text):
     cues = cues_of(cue_finder, text)
     assert cues.harm and "delivery" in cues.category_hits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kargo sorunsuz geldi, teşekkürler",
+        "Satıcı sorunsuz bir alışveriş deneyimi bıraktı",
+        "Modem problemsiz işləyir, sağ olun",
+    ],
+)
+def test_without_a_problem_is_no_failure(cue_finder, text):
+    assert cues_of(cue_finder, text).failure == 0
+
+
+def test_an_unsolved_problem_is_still_a_failure(cue_finder):
+    assert cues_of(cue_finder, "Sorunum hâlâ çözülmedi").failure > 0
