@@ -66,6 +66,9 @@ COLD_TEXTS = [
     "Yurt dışındayım, kartım bloke oldu, acilen açın!",
     "Sifarişim 5 gündür gəlmir, pulumu qaytarın",
     "My router is hot and smells of burning plastic",
+    "Kargom 5 gündür gelmedi, paramı iade edin",  # lingua's fast mode is unsure (Portuguese?)
+    "Thanks for nothing, Brightwave.",
+    "Ne güzel, yine bavulumu kaybetmişsiniz. Tebrikler 👏",
 ]
 # runs the real CLI in a fresh interpreter and reports whether torch was imported on the way
 _COLD = (
@@ -102,7 +105,9 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--data", type=Path, default=None)
-    parser.add_argument("--cold-runs", type=int, default=3, help="0 skips the cold start")
+    parser.add_argument(
+        "--cold-runs", type=int, default=len(COLD_TEXTS), help="0 skips the cold start"
+    )
     args = parser.parse_args()
 
     if args.cold_runs:
@@ -110,7 +115,8 @@ def main() -> None:
         median = statistics.median(cold)
         ok = "ok" if median <= 3.0 else "MISSED"
         runs = ", ".join(f"{s:.2f}" for s in cold)
-        print(f"cold start    {median:.2f} s median of {runs} (target <= 3 s: {ok})")
+        print(f"cold start    {median:.2f} s median, {max(cold):.2f} s slowest, of {runs}")
+        print(f"              (target <= 3 s: {ok} for the median)")
         print(f"torch         {'imported (MISSED)' if torch else 'not imported (ok)'}")
 
     from callbrief.foundation.settings import NlpSettings

@@ -101,8 +101,14 @@ def _turkish_lemmatizer() -> Any:
     return nlp
 
 
+# An English line up to this long (a post's worth) is split by the rules, as tr/az are; spaCy's
+# parser, whose load is a second of a one-post CLI run, is kept for longer English text.
+SHORT_LINE = 280
+
+
 class SentenceSplitter:
-    """Sentences per text: rules for tr/az/other, spaCy for English (loaded on first use)."""
+    """Sentences per text: rules for tr/az/other and short English lines, spaCy for longer
+    English text (loaded on first use)."""
 
     def __init__(self, languages: Sequence[str]) -> None:
         self.languages = list(languages)
@@ -123,7 +129,7 @@ class SentenceSplitter:
                 line = line.strip()
                 if not line:
                     continue
-                if lang == "en":
+                if lang == "en" and len(line) > SHORT_LINE:
                     english.append((i, line))
                 else:
                     out[i].extend(split_rules(line))

@@ -46,8 +46,16 @@ def test_a_turkish_post_loads_neither_torch_nor_spacy():
     assert modules == []
 
 
-def test_an_english_post_loads_spacy_but_not_torch():
+def test_a_short_english_post_loads_neither_spacy_nor_torch():
     result, modules = _fresh("My router is hot and smells of burning plastic. Please help.")
+    assert result["language"] == "en" and "safety_risk" in result["signals"]
+    assert "torch" not in modules and "spacy" not in modules
+    assert result["grievance"]  # sentences from the rules: a post's worth of English
+
+
+def test_a_long_english_text_loads_spacy_but_not_torch():
+    text = "My router is hot and smells of burning plastic, and it has been like that " * 4
+    result, modules = _fresh(text.strip() + ". Please help.")
     assert result["language"] == "en" and "safety_risk" in result["signals"]
     assert "torch" not in modules and "spacy" in modules
     assert result["grievance"]  # sentences came from spaCy's English model

@@ -39,3 +39,22 @@ def test_handles_and_urls_do_not_vote(identifier):
 def test_unknown_configured_language_is_a_clear_error():
     with pytest.raises(ModelError, match="understands tr, az, en"):
         LanguageIdentifier(["tr", "de"])
+
+
+def test_a_clear_english_post_needs_no_full_model():
+    from callbrief.nlp.language import LanguageIdentifier
+
+    ident = LanguageIdentifier(["tr", "az", "en"])
+    assert ident.identify(["My router is hot and smells of burning plastic"]) == ["en"]
+    assert ident._full_built == {}  # the fast mode was sure: no full model was loaded
+
+
+def test_turkish_and_azerbaijani_are_told_apart_by_the_full_model():
+    from callbrief.nlp.language import LanguageIdentifier
+
+    ident = LanguageIdentifier(["tr", "az", "en"])
+    got = ident.identify(
+        ["Sifarişim 5 gündür gəlmir", "Kargom 5 gündür gelmedi, paramı iade edin", "12345"]
+    )
+    assert got[:2] == ["az", "tr"]
+    assert all(len(langs) >= 2 for langs in ident._full_built)  # never one language alone

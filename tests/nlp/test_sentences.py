@@ -31,3 +31,15 @@ def test_line_breaks_end_sentences(splitter):
 
 def test_turkish_lemmas_come_from_the_lookup_table(splitter):
     assert "gel" in splitter.lemmas("kargolarım gelmedi", "tr")
+
+
+def test_long_english_text_goes_to_spacy_and_short_posts_to_the_rules():
+    splitter = SentenceSplitter(["en"])
+    short = "Dr. Smith said the fix is live. It is not. Refund me!"
+    assert splitter.split([short], ["en"]) == [
+        ["Dr. Smith said the fix is live.", "It is not.", "Refund me!"]
+    ]
+    assert splitter._english is None  # a post's worth of English never loads spaCy
+    long = "My parcel was lost. " * 20
+    assert len(splitter.split([long.strip()], ["en"])[0]) == 20
+    assert splitter._english is not None

@@ -17,7 +17,7 @@ def test_a_limited_queue_is_the_top_of_the_whole_queue(any_engine, settings):
         author = Author(channel="x", handle="a")
         session.add(author)
         session.flush()
-        for i in range(60):
+        for _ in range(60):
             opened = now - timedelta(hours=rnd.random() * 48)
             contacted = rnd.random() < 0.3
             session.add(
