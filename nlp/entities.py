@@ -56,7 +56,9 @@ PRODUCT_RE = re.compile(
 _TRAVEL_AND_TIME = (
     "flight flights flightled gate terminal seat row from on is at in to for cancelled late "
     "delayed day days week year room platform level floor page step part number no plane bus "
-    "train route reys uçuş sefer kapı koltuk peron gün hafta yıl saat oda"
+    "train route reys uçuş sefer kapı koltuk peron gün hafta yıl saat oda "
+    # determiners and pronouns that start a sentence: "My Brightwave Hub 4" names "Brightwave Hub 4"
+    "my our your the a an this that his her their benim bizim sizin bu şu mənim"
 )
 NOT_PRODUCT_WORDS = frozenset(_TRAVEL_AND_TIME.split())
 _MONTHS = (

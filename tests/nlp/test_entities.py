@@ -80,6 +80,8 @@ def test_products_named_with_a_model_token_in_every_language():
     assert ("product", "Orbit X2") in pairs("pre-ordered the Orbit X2 console, still nothing")
     assert ("product", "TurboCook 5L") in pairs("TurboCook 5L fritöz fişten kıvılcım çıkardı")
     assert ("product", "Sonik Air 3") in pairs("Yeni aldığım Sonik Air 3 qulaqlığın səsi yoxdur")
+    mine = pairs("My Brightwave Hub 4 router is too hot to touch")
+    assert ("product", "Brightwave Hub 4") in mine  # the demo's post, without "My"
     found = pairs("On Brightwave Fiber 300 and getting 14 Mbps")
     assert ("product", "Brightwave Fiber 300") in found
 
