@@ -476,8 +476,7 @@ def queue(
     )
     customer_ids = {case.customer_id for case, _ in pairs if case.customer_id is not None}
     contacts = {
-        c.id: c
-        for c in session.scalars(select(Customer).where(col(Customer.id).in_(customer_ids)))
+        c.id: c for c in session.scalars(select(Customer).where(col(Customer.id).in_(customer_ids)))
     }
     rows = []
     for case, author in pairs:

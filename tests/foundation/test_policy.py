@@ -44,9 +44,7 @@ def test_working_hours_skip_the_night_and_the_weekend():
     cases = CasesSettings()  # 09-18 Europe/Istanbul, Monday to Friday
     friday_17 = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
     # one hour left on Friday, three on Monday from 09:00
-    assert policy.add_working_hours(friday_17, 4, cases) == datetime(
-        2026, 11, 30, 9, 0, tzinfo=UTC
-    )
+    assert policy.add_working_hours(friday_17, 4, cases) == datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
 
 def test_a_post_at_the_end_of_the_calendar_never_falls_due():
