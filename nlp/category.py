@@ -109,10 +109,10 @@ class CategoryPicker:
             scores += sims
         head = self._head_scores(head_p)
         hits_of = {n: h for n, h in cues.category_hits.items() if n in self.names}
+        among_named = bool(hits_of) and self.head_weight_named is not None
         if head is not None:
-            named = self.head_weight if self.head_weight_named is None else self.head_weight_named
-            scores += (named if hits_of else self.head_weight) * head
-        if hits_of and self.head_weight_named is not None:
+            scores += (self.head_weight_named if among_named else self.head_weight) * head
+        if among_named:
             # the customer named the topic: the head may weigh the named ones, not add another
             for c, name in enumerate(self.names):
                 if name not in hits_of:

@@ -124,7 +124,7 @@ class TrainedLabels:
             or cues.amount
             or bool(MONEY_TOPICS.intersection(cues.category_hits))
         )
-        return [a for a in found if a not in MONEY_ASKS or a in cues.asks or grounded]
+        return found if grounded else [a for a in found if a not in MONEY_ASKS]
 
     def signals(self, proba: Mapping[str, np.ndarray], cues: Cues) -> list[str]:
         """The signals (irony excepted: the pipeline adds it from its irony decision)."""

@@ -18,6 +18,7 @@ _SINKS = ("de", "fr", "es", "it", "nl", "pt", "ru", "ar", "fa")
 # decides (the fast mode read "Sifarişim 5 gündür gəlmir" as Turkish, 0.88 sure)
 FAST_SURE = 0.97
 FAST_PLAUSIBLE = 0.01  # languages the fast mode gives less than this are not weighed again
+TURKIC = ("TR", "AZ")  # the pair the fast mode confuses: always the full model between them
 MIN_LETTERS = 3  # fewer letters than this ("👍", "?!") cannot be told apart: use the hint
 # Letters only Turkish/Azerbaijani use. lingua treats one of them as decisive, so a single place
 # or brand name ("Kadıköy", "Türk Telekom") would turn an English post Turkish.
@@ -50,18 +51,15 @@ class LanguageIdentifier:
         self._builder = LanguageDetectorBuilder
         self._wanted = {Language.from_iso_code_639_1(_iso(c)) for c in self.languages}
         self._sinks = {Language.from_iso_code_639_1(_iso(c)) for c in _SINKS}
-        self._built: Any = None
         self._fast_built: Any = None
         self._full_built: dict[frozenset[Any], Any] = {}
-        self._turkic = {lang for lang in self._wanted if lang.iso_code_639_1.name in ("TR", "AZ")}
+        self._turkic = {lang for lang in self._wanted if lang.iso_code_639_1.name in TURKIC}
 
     @property
     def _detector(self) -> Any:
-        """lingua's detector, built on first use (its models load lazily, per language)."""
-        if self._built is None:
-            # only the configured languages and the sinks: all of lingua's models cost ~1.3 GB
-            self._built = self._builder.from_languages(*(self._wanted | self._sinks)).build()
-        return self._built
+        """The full model over the configured languages and the sinks (all of lingua's models
+        would cost ~1.3 GB); each language's models load on first use."""
+        return self._full(frozenset(self._wanted | self._sinks))
 
     @property
     def _fast(self) -> Any:
@@ -84,12 +82,12 @@ class LanguageIdentifier:
         languages the fast mode gave any chance (loading every full model costs ~2.5 s)."""
         found: list[Any] = [None] * len(texts)
         groups: dict[frozenset[Any], list[int]] = {}
-        for i, text in enumerate(texts):
-            values = self._fast.compute_language_confidence_values(text)
+        fast = self._fast.compute_language_confidence_values_in_parallel(list(texts))
+        for i, values in enumerate(fast):
             if not values:
                 continue
             top = values[0]
-            if top.value >= FAST_SURE and top.language.iso_code_639_1.name not in ("TR", "AZ"):
+            if top.value >= FAST_SURE and top.language.iso_code_639_1.name not in TURKIC:
                 found[i] = top.language
                 continue
             # no chance anywhere (digits, a name): every language is weighed again

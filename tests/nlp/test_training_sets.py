@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-
 from callbrief.nlp.training import data
-
-
-def _csv(path, header, rows):  # type: ignore[no-untyped-def]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        w.writerows(rows)
+from tests.nlp.test_evaluate import _write as _csv
 
 
 def test_isarcasmeval_reads_the_authors_own_sarcasm_label(tmp_path):
