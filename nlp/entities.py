@@ -61,6 +61,13 @@ _TRAVEL_AND_TIME = (
     "my our your the a an this that his her their benim bizim sizin bu şu mənim"
 )
 NOT_PRODUCT_WORDS = frozenset(_TRAVEL_AND_TIME.split())
+# "Ulduz Mobil 10 manatlıq paket": the number is a quantity of money, time or data, not a model
+# ("saat" stays out: it is "hour" and "watch", as in "Sonik Watch 2 saat")
+QUANTITY_AFTER_RE = re.compile(
+    r"\s*(?:manat|lira|tl|azn|usd|eur|gbp|dollar|pound|euro|gb|mb|gün|gun|dakika|dəqiqə|"
+    r"day|hour|minute|week|month|ay\b|yıl|il\b|year|kg|km)",
+    re.IGNORECASE,
+)
 _MONTHS = (
     r"ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|"
     r"yanvar|fevral|aprel|may|iyun|iyul|avqust|sentyabr|oktyabr|noyabr|dekabr|"
@@ -143,6 +150,6 @@ class EntityExtractor:
             start += len(words.pop(0)) + 1
         if NOT_PRODUCT_WORDS.intersection(fold_any(w) for w in words[:-1]):
             return
-        if words[-1].isdigit() and len(words) < 3:
-            return  # a plain number needs two capitalised words before it
+        if words[-1].isdigit() and (len(words) < 3 or QUANTITY_AFTER_RE.match(text, m.end())):
+            return  # a plain number needs two capitalised words before it, and no unit after
         add("product", start, m.end())

@@ -89,4 +89,5 @@ def test_products_named_with_a_model_token_in_every_language():
 def test_flight_gate_and_plain_counts_are_not_products():
     assert pairs("Cancelled Flight 4 times this month, stuck at Gate M13") == []
     assert pairs("Paketim 3 gündür gelmedi") == []
+    assert pairs("Ulduz Mobil 10 manatlıq paket aldım, 2 günə bitdi") == []  # the demo's post
     assert pairs("THE WORST AIRLINE 2 HOURS LATE") == []
