@@ -66,6 +66,10 @@ class SentimentShifts:
     # without polite framing, an impolite complaint that reads neutral tips to negative
     stated_failure: float = 0.8
     safety_min_score: float = 0.8  # a safety risk is always negative, at least this sure
+    # "one call and it was unblocked in five minutes. Lifesavers.": the heads hear the problem
+    # told on the way to the thanks; a problem put right moves this much log-odds from negative
+    # to positive
+    put_right: float = 2.5
 
 
 @dataclass(frozen=True)
@@ -212,6 +216,12 @@ def states_grievance(clean: str, cues: Cues) -> bool:
     return not enquiry
 
 
+def fixed_with_thanks(cues: Cues) -> bool:
+    """A problem reported as put right, with thanks, and nothing at stake that must reach an
+    agent anyway (a safety risk, a threat, a manager request)."""
+    return cues.put_right and not cues.sarcasm and not DECISIVE_SIGNALS.intersection(cues.signals)
+
+
 def decide(
     clean: str,
     cues: Cues,
@@ -221,6 +231,9 @@ def decide(
     irony_head: float | None = None,
 ) -> Decision:
     """Sentiment, complaint and irony from the heads' probabilities and the text's cues."""
+    if fixed_with_thanks(cues):
+        # a customer thanking for a fix has no grievance left: no complaint, no sarcasm
+        return Decision(sentiment(sentiment_p, cues, False, False, tuning), False, False)
     evidence = complaint_rule(cues)
     irony = is_ironic(cues, evidence > 0.5, irony_head, tuning)
     complaint_p = evidence
@@ -275,6 +288,9 @@ def sentiment(
     if cues.conceded_praise:
         logits[NEG] += s.conceded_praise
         logits[POS] -= s.conceded_praise
+    if not complaint and fixed_with_thanks(cues):
+        logits[POS] += s.put_right
+        logits[NEG] -= s.put_right
     if CHURN in cues.signals:
         logits[NEG] += s.churn
         logits[POS] -= s.churn

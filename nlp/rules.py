@@ -40,6 +40,26 @@ DOUBLE_CHARGE_RE = re.compile(
 )
 # Clause boundaries: punctuation and the contrast words that start a new statement (folded text).
 CLAUSE_RE = re.compile(r"[,.;:!?\n]+|\s(?:ama|fakat|ancak|amma|lakin|ancaq|but|though)\s")
+# Praise negated: "memnun değilim", "iyi olmadı", "memnun qalmadım" (after the word, folded) and
+# "not happy", "never helpful", "not the best" (before it): a complaint, not praise.
+NEGATION_AFTER_PRAISE_RE = re.compile(r"\w*\s+(?:degil|deyil|kalmad|qalmad|olmad|olmuyor|olmur)")
+NEGATION_BEFORE_PRAISE_RE = re.compile(
+    r"(?:\bnot|n't|\bnever)\s+(?:(?:very|so|too|that|the|really|at all)\s+)?$"
+)
+# A fix that has not happened: negated, promised, hoped for ("not fixed", "would be refunded",
+# "still waiting to be sorted"), looked at in the words just before a put-right cue (folded).
+NOT_DONE_RE = re.compile(
+    r"(?:\bnot|n't|\bnever|\bnobody|\bno one|\byet|\bstill|\bwould|\bwill|\bshould|\bsupposed"
+    r"|\bpromised|\bif|\bwhen|\bonce|\bgonna|\bto be|\bto get|\bhasnt|\bhavent|\bwasnt|\bdidnt"
+    r"|\bisnt|\barent|\bwant|\bneed|\bdemand|\bexpect|\basking|\bhope|\bplease|\bcan you"
+    r"|\bcould you|\bwho can|\bbe|\bbetter|\bsee|\bmust|\bneeds? to|\bhas to|\bhave to)"
+    r"\W+(?:\w+\W+){0,2}$"
+)
+# a thank-you for a fix is a short post (X allows 280); a longer text that thanks on the way tells
+# a story
+PUT_RIGHT_MAX_CHARS = 300
+# "çözüldü mü", "həll olundu mu": a question particle right after the fix
+QUESTION_AFTER_RE = re.compile(r"\s+m[iu]\w{0,6}(?!\w)")
 # "Harika bir yer ama ... telefonu açan yok": what follows the contrast word is the point.
 CONTRAST_RE = re.compile(r"\s(?:ama|fakat|ancak|amma|lakin|ancaq|but|however|though)\s")
 # Water on electrics: water words within a few words of sockets, fuse boxes or wiring (folded).
@@ -54,7 +74,7 @@ WATER_ON_ELECTRICS_RE = re.compile(
 )
 # Names the rules below fill in, when the taxonomy has them (a user may disable any of them).
 IRONY = "irony"
-MANAGER_REQUEST, MANAGER, REFUND = "manager_request", "manager", "refund"
+MANAGER_REQUEST, MANAGER, REFUND, CANCEL = "manager_request", "manager", "refund", "cancel"
 SAFETY, VULNERABLE = "safety_risk", "vulnerable"
 
 IRONY_EMOJI = (
@@ -84,6 +104,7 @@ class Cues:
     sarcasm: bool = False  # a phrase that is sarcastic on its own ("thanks for nothing")
     conceded_praise: bool = False  # praise, then "but" and a failure: the failure is the point
     amount: bool = False  # a sum of money is named ("12 AZN", "£7.40")
+    put_right: bool = False  # a problem reported as fixed, with thanks, and nothing wrong after
     asks: list[str] = field(default_factory=list)
     signals: list[str] = field(default_factory=list)
     priority_cues: list[str] = field(default_factory=list)  # raise priority, never shown
@@ -110,6 +131,8 @@ class CueFinder:
         self._polite = compile_keywords(lex["polite"])
         self._irony = compile_keywords(lex["irony_markers"])
         self._resolved = compile_keywords(lex["resolved"])
+        self._put_right = compile_keywords(lex.get("put_right") or {})
+        self._gratitude = compile_keywords(lex.get("gratitude") or {})
         self._damage = compile_keywords(lex.get("damage") or {})
         self._sarcasm = compile_keywords(lex.get("sarcasm") or {})
         self._not_refund = compile_keywords(lex.get("not_refund") or {})
@@ -146,6 +169,9 @@ class CueFinder:
             irony_marker=bool(self._count(self._irony, folded))
             or any(e in raw for e in IRONY_EMOJI),
         )
+        negated = self.negated_praise(folded)
+        cues.positive = max(0, cues.positive - negated)
+        cues.negative += negated
         cues.sarcasm = bool(self._count(self._sarcasm, folded))
         cues.amount = bool(AMOUNT_RE.search(folded))
         cues.irony_marker = cues.irony_marker or cues.sarcasm
@@ -169,6 +195,7 @@ class CueFinder:
             signals.add(SAFETY)
         cues.signals = [n for n in self.taxonomy.signals if n in signals]
         cues.conceded_praise = self.conceded_praise(folded)
+        cues.put_right = self.put_right(folded, cues)
         for name, entry in self.taxonomy.categories.items():
             spans = entry.find(folded)
             if spans:
@@ -198,6 +225,61 @@ class CueFinder:
             self._count(self._pos, head) and self._found(tail) and not self._count(self._pos, tail)
         )
 
+    def negated_praise(self, folded: str) -> int:
+        """Praise words the customer negates ("hiç memnun değilim", "not impressed")."""
+        if self._pos is None:
+            return 0
+        return sum(
+            1
+            for m in self._pos.finditer(folded)
+            if NEGATION_AFTER_PRAISE_RE.match(folded, m.end())
+            or NEGATION_BEFORE_PRAISE_RE.search(folded, 0, m.start())
+        )
+
+    def put_right(self, folded: str, cues: Cues) -> bool:
+        """A problem reported as fixed, with thanks, and no failure, damage or anger after the fix.
+
+        "Slow speeds for a week, they swapped the router and I'm getting full speed now. Cheers."
+        The fix must not be negated, hoped for or asked about ("not fixed", "would be refunded",
+        "çözüldü mü?"), its own clause must name no damage ("arrived smashed") and no failure
+        after it ("değiştirildi, ikincisi de bozuldu"), and no angry word may stand anywhere.
+        """
+        if self._put_right is None or cues.irony_marker or cues.negative:
+            return False  # "thanks for the terrible service!": anger anywhere is no thanks
+        if len(folded) > PUT_RIGHT_MAX_CHARS or CANCEL in cues.asks:
+            return False  # a letter that tells a story; "thanks, but I'm cancelling"
+        thanks = [m.end() for p in (self._pos, self._gratitude) if p for m in p.finditer(folded)]
+        if not thanks:
+            return False
+        contrasts = [m.start() for m in CONTRAST_RE.finditer(folded)]
+        if contrasts and contrasts[-1] > max(thanks):
+            return False  # "thank you, but I'll be cancelling": the thanks are conceded
+        last_end = -1
+        for m in self._put_right.finditer(folded):
+            start = _clause_start(folded, m.start())
+            end = _clause_end(folded, m.end())
+            before, after = folded[start : m.start()], folded[m.end() : end]
+            if NOT_DONE_RE.search(before) or QUESTION_AFTER_RE.match(after) or self._found(after):
+                continue
+            if folded[end : end + 1] == "?":
+                continue
+            clause = folded[start:end]
+            if (self._damage and self._damage.search(clause)) or self._count(self._neg, clause):
+                continue
+            last_end = end
+        if last_end < 0:
+            return False
+        tail = folded[last_end:]
+        return not (
+            self._found(tail)
+            or self._count(self._polite, tail)  # "...but please send someone who can fix it"
+            or any(e.find(tail) for e in self.taxonomy.asks.values())
+            or any(e.find(tail) for e in self.taxonomy.signals.values())
+            or self._count(self._neg, tail)
+            or self._count(self._harm, tail)
+            or (self._damage is not None and self._damage.search(tail))
+        )
+
     def failures(self, folded: str) -> int:
         """Failure words plus negated tr/az verbs, less problems reported as solved."""
         found = self._found(folded)
@@ -224,6 +306,20 @@ class CueFinder:
         score += sum(1 for e in self.taxonomy.categories.values() if e.find(folded))
         score += sum(1 for e in self.taxonomy.signals.values() if e.find(folded))
         return score
+
+
+def _clause_start(folded: str, pos: int) -> int:
+    """Where the clause holding position `pos` begins (after the last clause break before it)."""
+    start = 0
+    for m in CLAUSE_RE.finditer(folded, 0, pos):
+        start = m.end()
+    return start
+
+
+def _clause_end(folded: str, pos: int) -> int:
+    """Where the clause holding position `pos` ends (the next clause break, or the text's end)."""
+    m = CLAUSE_RE.search(folded, pos)
+    return m.start() if m else len(folded)
 
 
 def strip_names(folded: str, brand: str | None = None) -> str:

@@ -199,3 +199,54 @@ def test_an_angry_manager_request_is_no_churn_threat(analyzer):
     )
     assert "manager_request" in a.signals
     assert "churn_threat" not in a.signals and "legal_threat" not in a.signals
+
+
+# -- thanks for a problem put right: praise, not a case ------------------------------------------
+PUT_RIGHT = [
+    # each read as a negative complaint (or asked for a refund / replacement) before the rule
+    "My parcel was sent to the wrong town but @RelayCouriers tracked it down and it was at my "
+    "door the next day. Cheers!",
+    "Internet was down all morning, @BrightwaveHelp reset the line and it's working again. "
+    "Thanks team.",
+    "@SwiftAirUK cancelled my flight but rebooked me on the evening one without any fuss. "
+    "Thank you.",
+    "Kartım yurt dışında bloke oldu, @KumbaraBank bir telefonla açıldı. Sağ olun.",
+    "Faturadan iki kez para çekilmişti, @DalgaMobil hemen iade etti. Teşekkür ederim.",
+    "Modem bozulmuştu, @DalgaMobil ertesi gün yenisini gönderdi, şimdi tam hız. Teşekkürler ekip.",
+    "İnternetim iki gündür yoktu, bugün teknisyen geldi ve sorunu çözdü. Çok teşekkürler "
+    "@DalgaMobil",
+    # read right before too: the floor in Azerbaijani
+    "Kartım bloklanmışdı, bir zənglə açıldı. Çox sağ olun @XezineBank",
+    "Hesabımdan iki dəfə pul çıxılmışdı, @XezineBank dərhal qaytardı. Çox sağ olun.",
+]
+
+
+@pytest.mark.parametrize("text", PUT_RIGHT)
+def test_thanks_for_a_fix_is_positive_and_no_complaint(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert not a.complaint, a
+    assert a.sentiment.label == "positive", a.sentiment
+    assert not a.irony and a.asks == []
+
+
+NOT_PUT_RIGHT = [
+    # the fix did not hold, is only promised, is asked about, or is sarcastic
+    "The engineer came yesterday, thanks, but the internet dropped again tonight. Please send "
+    "someone who can fix it.",
+    "Thanks for the apology, but it still hasn't been refunded and I want my money back.",
+    "Teşekkürler ama sorun hâlâ çözülmedi, iki gündür internet yok",
+    "Sağ olun, amma internet yenə kəsildi, həll olunmadı",
+    "Great, they 'fixed' it and now it doesn't work at all 🙃",
+]
+
+
+@pytest.mark.parametrize("text", NOT_PUT_RIGHT)
+def test_a_fix_that_did_not_hold_is_still_a_complaint(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert a.complaint, a
+    assert a.sentiment.label == "negative", a.sentiment
+
+
+def test_a_fixed_safety_risk_still_reaches_an_agent(analyzer):
+    (a,) = analyzer.analyze(["Sparks came out of the socket, your engineer fixed it, thanks"])
+    assert "safety_risk" in a.signals and a.complaint

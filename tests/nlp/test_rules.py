@@ -242,3 +242,42 @@ def test_without_a_problem_is_no_failure(cue_finder, text):
 
 def test_an_unsolved_problem_is_still_a_failure(cue_finder):
     assert cues_of(cue_finder, "Sorunum hâlâ çözülmedi").failure > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "put_right"),
+    [
+        ("Lost my bag on Monday, it was at my door on Tuesday. Thanks!", True),
+        ("Faturamdaki fazla ücret iade edildi, teşekkürler", True),
+        ("Problemim həll olundu, çox sağ olun", True),
+        # negated, promised or asked about: no fix has happened
+        ("Thanks, but it's not fixed", False),
+        ("Thanks, they said it would be refunded by Friday", False),
+        ("Teşekkürler, sorun çözüldü mü acaba?", False),
+        ("Teşekkürler ama sorun çözülmedi", False),
+        ("Sağ olun, amma problem həll olunmadı", False),
+        # no thanks: a fix reported flatly is left to the heads
+        ("It was fixed after three weeks and five calls", False),
+        # something wrong after the fix, or the fix arrived broken
+        ("Fixed on Monday, thanks, but it broke again today", False),
+        ("Thanks, the replacement arrived smashed", False),
+    ],
+)
+def test_a_problem_put_right_needs_thanks_and_nothing_wrong_after(cue_finder, text, put_right):
+    assert cues_of(cue_finder, text).put_right is put_right
+
+
+@pytest.mark.parametrize(
+    ("text", "positive", "negative"),
+    [
+        ("Hiç memnun değilim", 0, 1),
+        ("Ürün güzel, memnunum", 2, 0),
+        ("Xidmətdən memnun qalmadım", 0, 1),
+        ("Not impressed at all with the new app", 0, 1),
+        ("Honestly not the best support", 0, 1),
+        ("Thank you so much", 1, 0),
+    ],
+)
+def test_negated_praise_is_a_negative_word(cue_finder, text, positive, negative):
+    cues = cues_of(cue_finder, text)
+    assert (cues.positive, cues.negative) == (positive, negative)
