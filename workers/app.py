@@ -76,10 +76,13 @@ def configure(settings: Settings) -> Celery:
     broker = check_settings(settings)
     from callbrief.workers.beat import beat_schedule
 
-    # connection and producer pools of an earlier configuration (another broker) go
+    # connection and producer pools of an earlier configuration (another broker) go, and so does
+    # Celery's AMQP helper: it caches an event dispatcher whose exchange type follows the broker
+    # it was made for ("celeryev" is fanout on Redis, topic on RabbitMQ), so after a switch from
+    # Redis it declared a fanout "celeryev" on RabbitMQ, and every later topic declaration there
+    # failed with PRECONDITION_FAILED
     app.close()
-    if "amqp" in app.__dict__:
-        app.amqp._producer_pool = None
+    app.__dict__.pop("amqp", None)
     app.conf.update(
         broker_url=broker,
         broker_connection_retry_on_startup=True,
