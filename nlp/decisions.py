@@ -288,7 +288,7 @@ def sentiment(
     if cues.conceded_praise:
         logits[NEG] += s.conceded_praise
         logits[POS] -= s.conceded_praise
-    if not complaint and fixed_with_thanks(cues):
+    if fixed_with_thanks(cues):  # never a complaint (decide)
         logits[POS] += s.put_right
         logits[NEG] -= s.put_right
     if CHURN in cues.signals:

@@ -274,7 +274,7 @@ class Pipeline:
         if label_p is not None and self.labels is not None:
             asks = self.labels.asks(label_p, cues, d.complaint)
             found = set(self.labels.signals(label_p, cues))
-        if not d.complaint and decisions.fixed_with_thanks(cues):
+        if decisions.fixed_with_thanks(cues):
             # thanks for a fix asks for nothing more, and repeats nothing
             asks, found = [], found & decisions.DECISIVE_SIGNALS
         # a category names what a grievance is about: praise and questions get none

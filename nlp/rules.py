@@ -50,7 +50,7 @@ NEGATION_BEFORE_PRAISE_RE = re.compile(
 # "still waiting to be sorted"), looked at in the words just before a put-right cue (folded).
 NOT_DONE_RE = re.compile(
     r"(?:\bnot|n't|\bnever|\bnobody|\bno one|\byet|\bstill|\bwould|\bwill|\bshould|\bsupposed"
-    r"|\bpromised|\bif|\bwhen|\bonce|\bgonna|\bto be|\bto get|\bhasnt|\bhavent|\bwasnt|\bdidnt"
+    r"|\bpromised|\bif|\bwhen|\bonce|\bgonna|\bto get|\bhasnt|\bhavent|\bwasnt|\bdidnt"
     r"|\bisnt|\barent|\bwant|\bneed|\bdemand|\bexpect|\basking|\bhope|\bplease|\bcan you"
     r"|\bcould you|\bwho can|\bbe|\bbetter|\bsee|\bmust|\bneeds? to|\bhas to|\bhave to)"
     r"\W+(?:\w+\W+){0,2}$"
@@ -259,25 +259,22 @@ class CueFinder:
             start = _clause_start(folded, m.start())
             end = _clause_end(folded, m.end())
             before, after = folded[start : m.start()], folded[m.end() : end]
-            if NOT_DONE_RE.search(before) or QUESTION_AFTER_RE.match(after) or self._found(after):
+            asked = folded[end : end + 1] == "?" or QUESTION_AFTER_RE.match(after)
+            if asked or NOT_DONE_RE.search(before) or self._found(after):
                 continue
-            if folded[end : end + 1] == "?":
-                continue
-            clause = folded[start:end]
-            if (self._damage and self._damage.search(clause)) or self._count(self._neg, clause):
+            if self._damage is not None and self._damage.search(folded[start:end]):
                 continue
             last_end = end
         if last_end < 0:
             return False
-        tail = folded[last_end:]
+        tail = folded[last_end:]  # angry words were ruled out above, for the whole text
         return not (
             self._found(tail)
+            or self._count(self._harm, tail)
+            or (self._damage is not None and self._damage.search(tail))
             or self._count(self._polite, tail)  # "...but please send someone who can fix it"
             or any(e.find(tail) for e in self.taxonomy.asks.values())
             or any(e.find(tail) for e in self.taxonomy.signals.values())
-            or self._count(self._neg, tail)
-            or self._count(self._harm, tail)
-            or (self._damage is not None and self._damage.search(tail))
         )
 
     def failures(self, folded: str) -> int:
