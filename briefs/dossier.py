@@ -183,14 +183,15 @@ def build_dossier(
     asks = _unique(ask for a in analyses for ask in a.asks)
     signals = _unique(sig for a in analyses for sig in a.signals)
     grievance = _unique(s for a in analyses for s in a.grievance)[:GRIEVANCE_SHOWN]
-    entities = list(
-        {
-            (e.get("type"), e.get("text")): e
-            for a in analyses
-            for e in a.entities
-            if isinstance(e, dict)
-        }.values()
+    # a t.co link is named by where it goes: the agent reads the address, not the shortener
+    short = {k: v for m in rows.mentions for k, v in expansions(m.raw).items()}
+    named = (
+        {**e, "text": short[e["text"]]} if e.get("type") == "url" and e.get("text") in short else e
+        for a in analyses
+        for e in a.entities
+        if isinstance(e, dict)
     )
+    entities = list({(e.get("type"), e.get("text")): e for e in named}.values())
     tracking = next((e["text"] for e in entities if e.get("type") in TRACKING_TYPES), None)
 
     def category_label(name: str | None) -> str | None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
+from sqlmodel import select
 
 from callbrief.briefs.brief import render_brief, write_briefs
 from callbrief.foundation.errors import ConfigError, NotFoundError, RenderError
@@ -416,3 +417,18 @@ def test_the_index_speaks_one_language_for_brands_of_several(engine, brief_setti
     brief_settings_.brands = brief_settings_.brands[:1]  # one Turkish brand: Turkish
     write_briefs(engine, brief_settings_, tmp_path, ["html"], now=NOW)
     assert '<html lang="tr">' in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_short_link_the_customer_posted_is_listed_by_where_it_goes(engine, brief_settings_):
+    from tests.briefs.brief_fixtures import insert_tr_case
+
+    with session_scope(engine) as session:
+        insert_tr_case(session)
+        analysis = session.exec(select(Analysis)).one()
+        analysis.entities = [*analysis.entities, {"type": "url", "text": "https://t.co/Kg1"}]
+        session.add(analysis)
+    with session_scope(engine) as session:
+        md = render_brief(session, brief_settings_, "1861000000000000001", "md", now=NOW)
+    (details,) = [line for line in md.splitlines() if line.startswith("Elinizin altında olsun")]
+    assert "https://kargola.example/takip?no=KG48213377" in details
+    assert "t.co" not in details

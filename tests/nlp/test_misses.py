@@ -93,6 +93,10 @@ CHURN = [
     "Sözleşmem bitince aboneliğimi iptal edip başka firmaya geçiyorum",
     "Numaramı başka operatöre taşıyorum, yeter artık",
     "Müqaviləm bitən kimi başqa operatora keçirəm",
+    # a cancellation on a condition is a threat too (seen in the demo's briefs)
+    "@BrightwaveHelp third outage this week. Cancelling if this happens again.",
+    "Bir daha olursa iptal ediyorum aboneliğimi @DalgaMobil, üçüncü kesinti bu hafta.",
+    "Bu həftə üçüncü kəsinti. Bir də olarsa ləğv edirəm @UlduzMobil",
 ]
 
 

@@ -162,3 +162,20 @@ def wait_for(condition: Callable[[], object], timeout: float, what: str, every: 
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
         time.sleep(every)
+
+
+def wait_for_count(count: Callable[[], int], target: int, stall: float, what: str) -> None:
+    """Poll `count` until it reaches `target`; fail only when it stands still for `stall` s.
+
+    Slow progress on a loaded machine is not a failure; no progress is.
+    """
+    last, since = -1, time.monotonic()
+    while True:
+        value = count()
+        if value >= target:
+            return
+        if value != last:
+            last, since = value, time.monotonic()
+        elif time.monotonic() - since > stall:
+            pytest.fail(f"{what}: stuck at {value} of {target} for {stall:.0f} s")
+        time.sleep(0.5)

@@ -25,7 +25,7 @@ from callbrief.services.analyze import analyze_and_open_cases
 from callbrief.services.importer import import_jsonl
 from callbrief.storage.db import make_engine, open_database
 from callbrief.workers.app import app as celery_app
-from tests.workers.conftest import wait_for, write_config
+from tests.workers.conftest import wait_for, wait_for_count, write_config
 from tests.workers.data import write_mentions
 from tests.workers.fake_analyzer import FakeAnalyzer
 
@@ -122,7 +122,7 @@ def test_two_thousand_mentions_survive_a_worker_killed_mid_batch(
             with engine.connect() as conn:
                 return int(conn.execute(text(sql)).scalar_one())
 
-        wait_for(lambda: count("SELECT count(*) FROM analyses") == MENTIONS, 300, "analyses")
+        wait_for_count(lambda: count("SELECT count(*) FROM analyses"), MENTIONS, 120, "analyses")
         assert count("SELECT count(DISTINCT mention_id) FROM analyses") == MENTIONS
         assert count("SELECT count(*) FROM analysis_claims") == 0
 
