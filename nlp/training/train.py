@@ -412,11 +412,35 @@ def label_rows(
     finder = CueFinder(load_taxonomy())
     out = []
     for ex, v in pairs:
-        if ex.split != split or (ex.asks is None and ex.category is None and ex.irony is None):
+        if ex.split != split or not _has_labels(ex):
             continue
         n = normalise(ex.text)
         out.append((ex, v, finder.find(n.folded, n.clean)))
     return out
+
+
+def _has_labels(ex: Example) -> bool:
+    return not (ex.asks is None and ex.category is None and ex.irony is None)
+
+
+def _fit_label_heads(
+    pairs: list[tuple[Example, np.ndarray]], heads: HeadSet, encoder: Encoder, log
+) -> None:  # type: ignore[no-untyped-def]
+    """Fit the category, asks, signals and irony heads on `pairs` into `heads`, their metadata
+    and the category trust into `heads.meta["labels"]`; nothing without labelled train and dev."""
+    label_train, label_dev = label_rows(pairs, "train"), label_rows(pairs, "dev")
+    if not (label_train and label_dev):
+        return
+    from callbrief.nlp.taxonomy import load_taxonomy
+    from callbrief.nlp.training.labels import fit_irony, fit_labels
+
+    label_heads, label_meta = fit_labels(label_train, label_dev, load_taxonomy(), log)
+    irony = fit_irony(label_train, label_dev, load_taxonomy(), log)
+    if irony is not None:
+        label_heads[irony.name] = irony
+    heads.heads.update(label_heads)
+    heads.meta["labels"] = label_meta
+    label_meta.update(tune_category(heads, label_dev, encoder, log))
 
 
 def tune_category(
@@ -491,6 +515,12 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="keep the heads in --out, redo only the tuning (category trust, rule mix)",
     )
+    parser.add_argument(
+        "--labels",
+        action="store_true",
+        help="keep the sentiment and complaint heads in --out, refit the category, asks, "
+        "signals and irony heads (after a keyword change: they read the keyword hits), retune",
+    )
     args = parser.parse_args(argv)
     from callbrief.foundation.errors import CallbriefError
 
@@ -501,6 +531,9 @@ def main(argv: list[str] | None = None) -> None:
     except CallbriefError as exc:
         sys.exit(f"error: {exc}")
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+    if args.labels:
+        # only what the label heads and the tuning read: labelled train rows and all of dev
+        examples = [ex for ex in examples if ex.split == "dev" or _has_labels(ex)]
     if args.max_new is not None:
         examples = _within_budget(examples, encoder, args.cache, args.max_new, log)
     vectors = embed_cached(encoder, [ex.text for ex in examples], args.cache, label="data")
@@ -512,6 +545,13 @@ def main(argv: list[str] | None = None) -> None:
     train = [(ex, v) for ex, v in pairs if ex.split == "train"]
     dev = [(ex, v) for ex, v in pairs if ex.split == "dev"]
     log(f"{len(train)} training and {len(dev)} dev examples")
+    if args.labels:
+        existing = load_heads(args.out)
+        _fit_label_heads(pairs, existing, encoder, log)
+        existing.meta["tuning"] = tune(existing, encoder, dev, log)
+        save_heads(args.out, existing.heads, existing.meta, existing.exemplars)
+        log(f"refitted the label heads in {args.out}")
+        return
     if args.retune:
         existing = load_heads(args.out)
         if "labels" in existing.meta:
@@ -533,18 +573,7 @@ def main(argv: list[str] | None = None) -> None:
         "train_examples": len(train),
     }
     exemplars = exemplar_vectors(encoder)
-    label_train, label_dev = label_rows(pairs, "train"), label_rows(pairs, "dev")
-    if label_train and label_dev:
-        from callbrief.nlp.taxonomy import load_taxonomy
-        from callbrief.nlp.training.labels import fit_irony, fit_labels
-
-        label_heads, label_meta = fit_labels(label_train, label_dev, load_taxonomy(), log)
-        irony = fit_irony(label_train, label_dev, load_taxonomy(), log)
-        if irony is not None:
-            label_heads[irony.name] = irony
-        heads.update(label_heads)
-        meta["labels"] = label_meta
-        label_meta.update(tune_category(HeadSet(heads, meta, exemplars), label_dev, encoder, log))
+    _fit_label_heads(pairs, HeadSet(heads, meta, exemplars), encoder, log)
     # with no dev data (a tiny custom set) the defaults stand: nothing to tune on
     tuning = tune(HeadSet(heads, meta, exemplars), encoder, dev, log) if dev else {}
     meta["tuning"] = tuning

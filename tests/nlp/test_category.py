@@ -31,6 +31,21 @@ def category_of(picker, cue_finder, text, complaint=True):  # type: ignore[no-un
         ("Kuryeniz bana bağırdı, çok kaba davrandı", "staff_behavior"),
         ("Can't log in, SMS code never comes", "account_access"),
         ("Your new advert is offensive, shame on you", "other"),
+        # everyday words for a fault, an outage, a closed line, a dead phone line, rudeness
+        ("Yeni aldığım bulaşık makinesi su akıtıyor, mutfak göl oldu", "product_defect"),
+        ("Soyuducu ilk gündən su axıdır, döşəmə islandı", "product_defect"),
+        ("The new dishwasher is leaking all over my kitchen floor", "product_defect"),
+        ("Bütün gece sıcak su yok, kombiyi de yeni taktırdık", "outage"),
+        ("Dünəndən bəri isti su yoxdur, bu nə vəziyyətdir", "outage"),
+        ("Flight delayed again, 4 hours at the gate", "outage"),
+        ("Hattım kapatılmış, kimseyi arayamıyorum", "account_access"),
+        ("Nömrəmi bağlamısınız, heç kimə zəng edə bilmirəm", "account_access"),
+        ("You cut off my number without warning, can't call anyone", "account_access"),
+        ("Destek hattını dün beş kez aradım, kimse cevap vermedi", "unreachable"),
+        ("Dünən beş dəfə zəng etdim, heç kim götürmədi", "unreachable"),
+        ("Rang five times yesterday and nobody picked up", "unreachable"),
+        ("Kasiyer soruma cevap bile vermeden göz devirdi", "staff_behavior"),
+        ("The cashier rolled her eyes at my question and walked off", "staff_behavior"),
     ],
 )
 def test_main_category(picker, cue_finder, text, category):

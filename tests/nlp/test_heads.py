@@ -56,3 +56,12 @@ def test_head_softmax_rows_sum_to_one():
     head = Head("h", ["a", "b", "c"], [(np.eye(3, dtype=np.float32), np.zeros(3, np.float32))])
     p = head.proba(np.array([[100.0, 0, 0], [0, 0, 0]], dtype=np.float32))
     assert np.allclose(p.sum(1), 1) and p[0].argmax() == 0
+
+
+def test_a_keyword_hit_needs_only_the_head_not_against_it():
+    from callbrief.nlp.labels import RULE_HEAD_FLOOR, head_keeps
+
+    assert head_keeps(0.9, 0.8, rule=False)  # the head alone, sure enough
+    assert not head_keeps(0.7, 0.8, rule=False)
+    assert head_keeps(RULE_HEAD_FLOOR, 0.8, rule=True)  # "I want a refund" at p 0.6
+    assert not head_keeps(RULE_HEAD_FLOOR - 0.01, 0.8, rule=True)  # the head leans against it

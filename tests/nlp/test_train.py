@@ -135,3 +135,37 @@ def test_train_without_data_exits_with_the_reason(tmp_path, capsys):
     with pytest.raises(SystemExit) as info:
         train.main(["--data", str(tmp_path / "absent")])
     assert "does not exist" in str(info.value.code)
+
+
+@pytest.mark.slow
+def test_labels_refits_the_label_heads_and_keeps_the_rest(tmp_path):
+    import numpy as np
+
+    from callbrief.nlp.training import train
+
+    out, cache = tmp_path / "heads.npz", str(tmp_path / "cache")
+    data, labelled = _data(tmp_path / "data"), _labelled(tmp_path / "labelled")
+    common = ["--data", str(data), "--out", str(out), "--cache", cache, "--labelled"]
+    train.main([*common, str(labelled)])
+    before = load_heads(out)
+    # more public posts (a full run would refit the sentiment heads on them) and our posts with
+    # every "call me" now a refund ask: only the label heads may change
+    with (data / "en" / "airline_sentiment.csv").open("a", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(
+            [["positive", "", f"@air {t} again #{i}"] for t in NEG for i in (7, 8)]
+        )
+    for path in labelled.glob("*.jsonl"):
+        path.write_text(path.read_text().replace('["callback"]', '["refund"]'), encoding="utf-8")
+    train.main([*common, str(labelled), "--labels"])
+    after = load_heads(out)
+
+    def same(name: str) -> bool:
+        pairs = zip(before.heads[name].layers, after.heads[name].layers, strict=True)
+        return all(
+            np.array_equal(w0, w1) and np.array_equal(b0, b1) for (w0, b0), (w1, b1) in pairs
+        )
+
+    assert all(same(name) for name in ("sentiment_en", "complaint", "complaint_en"))
+    assert not same("asks")
+    assert after.meta["labels"]["cues"] == before.meta["labels"]["cues"]
+    assert "tuning" in after.meta
