@@ -18,6 +18,8 @@ LEXICON_PATH = Path(__file__).with_name("lexicons.yaml")
 NEGATED_VERB_RE = re.compile(
     r"(?<!\w)\w{2,}(?:madi|medi|miyor|muyor|mamis|memis|mayacak|meyecek|mayib|meyib|mir|mur|"
     r"madim|medim|mayan|meyen|mamak|memek)(?:\w{0,6})(?!\w)"
+    # "tadını kaçırmayacak şekilde": "in a way that does not spoil it" names no failure
+    r"(?!\s+(?:sekilde|bicimde))"
 )
 
 # "sorunsuz", "problemsiz", "arızasız": a problem word with -suz/-siz means "without a problem"

@@ -281,3 +281,16 @@ def test_a_problem_put_right_needs_thanks_and_nothing_wrong_after(cue_finder, te
 def test_negated_praise_is_a_negative_word(cue_finder, text, positive, negative):
     cues = cues_of(cue_finder, text)
     assert (cues.positive, cues.negative) == (positive, negative)
+
+
+@pytest.mark.parametrize(
+    ("text", "failure"),
+    [
+        ("Sonunu kestirebiliyorsunuz ama filmin tadını kaçırmayacak şekilde yazılmış", False),
+        ("Kimseyi rahatsız etmeyecek biçimde paketlenmiş, teşekkürler", False),
+        ("Kargom hâlâ gelmedi", True),  # a negated verb is still a failure
+    ],
+)
+def test_a_negated_verb_of_manner_names_no_failure(cue_finder, text, failure):
+    n = normalise(text)
+    assert bool(cue_finder.find(n.folded, n.clean).failure) is failure
