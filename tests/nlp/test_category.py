@@ -46,6 +46,8 @@ def category_of(picker, cue_finder, text, complaint=True):  # type: ignore[no-un
         ("Rang five times yesterday and nobody picked up", "unreachable"),
         ("Kasiyer soruma cevap bile vermeden göz devirdi", "staff_behavior"),
         ("The cashier rolled her eyes at my question and walked off", "staff_behavior"),
+        ("They keep charging me for a plan I cancelled in May", "billing"),
+        ("Three outages this month and not a word from you", "outage"),
     ],
 )
 def test_main_category(picker, cue_finder, text, category):
