@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from callbrief.briefs import authority, fallback, matters, objections, reply, speech
-from callbrief.briefs.links import canonical_url, expansions, href, segments
+from callbrief.briefs.links import canonical_url, expansions, href, segments, targets
 from callbrief.briefs.playbook import Playbook, avoid_phrases, read_cues
 from callbrief.foundation import policy
 from callbrief.foundation.policy import add_working_hours, aware, team_zone
@@ -184,7 +184,7 @@ def build_dossier(
     signals = _unique(sig for a in analyses for sig in a.signals)
     grievance = _unique(s for a in analyses for s in a.grievance)[:GRIEVANCE_SHOWN]
     # a t.co link is named by where it goes: the agent reads the address, not the shortener
-    short = {k: v for m in rows.mentions for k, v in expansions(m.raw).items()}
+    short = {k: v for m in rows.mentions for k, v in targets(m.text, m.links or [], m.raw).items()}
     named = (
         {**e, "text": short[e["text"]]} if e.get("type") == "url" and e.get("text") in short else e
         for a in analyses
