@@ -32,6 +32,7 @@ EXACT_ASKS = frozenset({MANAGER})
 # "My router smells of burning plastic. Is this safe??" asks a question, not for compensation.
 MONEY_ASKS = frozenset({"refund", "compensation"})
 MONEY_TOPICS = frozenset({"billing", "refund_return"})
+REPEAT_CONTACT = "repeat_contact"
 
 
 # A keyword hit stands unless the head leans against it: "I want a refund" is a refund ask at
@@ -138,4 +139,8 @@ class TrainedLabels:
 
     def signals(self, proba: Mapping[str, np.ndarray], cues: Cues) -> list[str]:
         """The signals (irony excepted: the pipeline adds it from its irony decision)."""
-        return self._decide(SIGNALS, proba, cues.signals, EXACT_SIGNALS)
+        found = self._decide(SIGNALS, proba, cues.signals, EXACT_SIGNALS)
+        if cues.double_charge and REPEAT_CONTACT not in cues.signals:
+            # "iki dəfə çıxılıb" counts payments: a head hearing "twice" must not call it repeat
+            found = [s for s in found if s != REPEAT_CONTACT]
+        return found

@@ -106,6 +106,7 @@ class Cues:
     sarcasm: bool = False  # a phrase that is sarcastic on its own ("thanks for nothing")
     conceded_praise: bool = False  # praise, then "but" and a failure: the failure is the point
     amount: bool = False  # a sum of money is named ("12 AZN", "£7.40")
+    double_charge: bool = False  # "iki kez çekildi": the count is of payments, not of contacts
     put_right: bool = False  # a problem reported as fixed, with thanks, and nothing wrong after
     asks: list[str] = field(default_factory=list)
     signals: list[str] = field(default_factory=list)
@@ -176,6 +177,7 @@ class CueFinder:
         cues.negative += negated
         cues.sarcasm = bool(self._count(self._sarcasm, folded))
         cues.amount = bool(AMOUNT_RE.search(folded))
+        cues.double_charge = bool(DOUBLE_CHARGE_RE.search(folded))
         cues.irony_marker = cues.irony_marker or cues.sarcasm
         # "iade kargom" is the parcel being returned, not a request for money back
         ask_text = self._not_refund.sub(" ", folded) if self._not_refund else folded

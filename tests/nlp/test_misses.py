@@ -254,3 +254,19 @@ def test_a_fix_that_did_not_hold_is_still_a_complaint(analyzer, text):
 def test_a_fixed_safety_risk_still_reaches_an_agent(analyzer):
     (a,) = analyzer.analyze(["Sparks came out of the socket, your engineer fixed it, thanks"])
     assert "safety_risk" in a.signals and a.complaint
+
+
+# -- "charged twice" counts payments, not contacts (seen in the demo's az brief) ----------------
+@pytest.mark.parametrize(
+    ("text", "repeat"),
+    [
+        ("@ulduzmobil Bu ay balansımdan iki dəfə 15 AZN çıxılıb! Pulumu geri qaytarın.", False),
+        ("Kartımdan aynı sipariş için iki kez 420 TL çekildi, birini iade edin", False),
+        ("Kartımdan iki dəfə 30 AZN çıxılıb. İkinci dəfədir yazıram, qaytarın", True),
+        ("Kartımdan iki kez 420 TL çekildi. İkinci kez yazıyorum, iade edin", True),
+    ],
+)
+def test_a_double_charge_is_no_repeat_contact_unless_they_say_so(analyzer, text, repeat):
+    (a,) = analyzer.analyze([text])
+    assert ("repeat_contact" in a.signals) is repeat, a.signals
+    assert a.category == "billing"
