@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from callbrief.briefs import authority, fallback, matters, objections, reply, speech
-from callbrief.briefs.links import canonical_url, expansions, href, segments, targets
+from callbrief.briefs.links import canonical_url, expansions, href, segments
 from callbrief.briefs.playbook import Playbook, avoid_phrases, read_cues
 from callbrief.foundation import policy
 from callbrief.foundation.policy import add_working_hours, aware, team_zone
@@ -183,8 +183,24 @@ def build_dossier(
     asks = _unique(ask for a in analyses for ask in a.asks)
     signals = _unique(sig for a in analyses for sig in a.signals)
     grievance = _unique(s for a in analyses for s in a.grievance)[:GRIEVANCE_SHOWN]
-    # a t.co link is named by where it goes: the agent reads the address, not the shortener
-    short = {k: v for m in rows.mentions for k, v in targets(m.text, m.links or [], m.raw).items()}
+    titles: set[str] = set()
+    posts = [
+        _post(m, rows.analyses.get(m.id or -1), clock, handles, rows.focus.id, titles)
+        for m in rows.mentions
+    ]
+    earlier_posts = [
+        _post(m, rows.analyses.get(m.id or -1), clock, handles, None, titles)
+        for m in rows.earlier_mentions
+        if m.case_id is None  # posts of another case show under that case
+    ]
+    # a t.co link is named by where it goes, as the post text shows it: the agent reads the
+    # address, not the shortener
+    short = {
+        p["short"]: p["text"]
+        for post in posts
+        for p in post["segments"]
+        if p["kind"] == "link" and p["short"] != p["text"]
+    }
     named = (
         {**e, "text": short[e["text"]]} if e.get("type") == "url" and e.get("text") in short else e
         for a in analyses
@@ -309,16 +325,6 @@ def build_dossier(
             "agent": agent or "",
         },
     )
-    titles: set[str] = set()
-    posts = [
-        _post(m, rows.analyses.get(m.id or -1), clock, handles, focus_post.id, titles)
-        for m in rows.mentions
-    ]
-    earlier_posts = [
-        _post(m, rows.analyses.get(m.id or -1), clock, handles, None, titles)
-        for m in rows.earlier_mentions
-        if m.case_id is None  # posts of another case show under that case
-    ]
     reply_draft = reply.draft(
         language=call_language,
         channel=focus_post.channel,

@@ -69,15 +69,6 @@ def segments(
     return pieces
 
 
-def targets(text: str | None, links: Iterable[str] = (), raw: Any = None) -> dict[str, str]:
-    """Each short link in a post's text -> where it goes, as `segments` shows it."""
-    return {
-        p["short"]: p["text"]
-        for p in segments(text, links, expansions(raw))
-        if p["kind"] == "link" and p["short"] != p["text"]
-    }
-
-
 CANONICAL_HOSTS = {"x": "https://x.com", "reddit": "https://www.reddit.com"}
 KNOWN_HOSTS = {
     "x": {"x.com", "twitter.com", "www.twitter.com", "mobile.twitter.com"},
