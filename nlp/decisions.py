@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from callbrief.nlp.rules import SAFETY, Cues
+from callbrief.nlp.rules import REPEAT_CONTACT, SAFETY, Cues
 from callbrief.nlp.types import Sentiment, TextContext
 
 LABELS = ("negative", "neutral", "positive")
@@ -29,7 +29,7 @@ COMPLAINT_ASKS = frozenset(
 # `repair` only next to a failure, since its "help me", "yardım edin" also ask for plain help
 DEMAND_ASKS = frozenset({"refund", "replacement", "compensation", "cancel", "manager"})
 # signals that raise the stakes without being evidence that something went wrong
-SOFT_SIGNALS = frozenset({"repeat_contact", "manager_request", "urgent"})
+SOFT_SIGNALS = frozenset({REPEAT_CONTACT, "manager_request", "urgent"})
 # a customer who is at risk, threatens to leave or sue, or asks for a manager must reach an agent
 DECISIVE_SIGNALS = frozenset({SAFETY, "legal_threat", "churn_threat", "manager_request"})
 CHURN = "churn_threat"
@@ -166,7 +166,7 @@ def complaint_rule(cues: Cues, w: ComplaintWeights = COMPLAINT) -> float:
         + w.topic * bool(cues.category_hits)
         + w.hard_signal * hard
         + w.safety * safety
-        + w.repeat * ("repeat_contact" in cues.signals)
+        + w.repeat * (REPEAT_CONTACT in cues.signals)
         + w.praise * min(cues.positive, w.cap) * (not cues.irony_marker)
     )
     return _sigmoid(x)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from callbrief.nlp.heads import Head, HeadSet
-from callbrief.nlp.rules import MANAGER, MANAGER_REQUEST, SAFETY, Cues
+from callbrief.nlp.rules import MANAGER, MANAGER_REQUEST, REPEAT_CONTACT, SAFETY, Cues
 from callbrief.nlp.taxonomy import Taxonomy
 
 ASKS, SIGNALS, CATEGORY, IRONY_HEAD = "asks", "signals", "category", "irony"
@@ -32,7 +32,6 @@ EXACT_ASKS = frozenset({MANAGER})
 # "My router smells of burning plastic. Is this safe??" asks a question, not for compensation.
 MONEY_ASKS = frozenset({"refund", "compensation"})
 MONEY_TOPICS = frozenset({"billing", "refund_return"})
-REPEAT_CONTACT = "repeat_contact"
 
 
 # A keyword hit stands unless the head leans against it: "I want a refund" is a refund ask at

@@ -76,6 +76,7 @@ WATER_ON_ELECTRICS_RE = re.compile(
 )
 # Names the rules below fill in, when the taxonomy has them (a user may disable any of them).
 IRONY = "irony"
+REPEAT_CONTACT = "repeat_contact"
 MANAGER_REQUEST, MANAGER, REFUND, CANCEL = "manager_request", "manager", "refund", "cancel"
 SAFETY, VULNERABLE = "safety_risk", "vulnerable"
 

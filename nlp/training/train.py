@@ -11,7 +11,7 @@ import argparse
 import datetime as dt
 import itertools
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -424,8 +424,11 @@ def _has_labels(ex: Example) -> bool:
 
 
 def _fit_label_heads(
-    pairs: list[tuple[Example, np.ndarray]], heads: HeadSet, encoder: Encoder, log
-) -> None:  # type: ignore[no-untyped-def]
+    pairs: list[tuple[Example, np.ndarray]],
+    heads: HeadSet,
+    encoder: Encoder,
+    log: Callable[[str], None],
+) -> None:
     """Fit the category, asks, signals and irony heads on `pairs` into `heads`, their metadata
     and the category trust into `heads.meta["labels"]`; nothing without labelled train and dev."""
     label_train, label_dev = label_rows(pairs, "train"), label_rows(pairs, "dev")
