@@ -37,6 +37,7 @@ from callbrief.services.analyze import load_analyzer
 from callbrief.storage.claims import worker_name
 
 QUEUES = ("poll", "nlp", "render")
+CONNECT_TIMEOUT_S = 5.0
 ROUTES = {
     "callbrief.poll": "poll",
     "callbrief.enqueue_pending": "poll",
@@ -120,6 +121,17 @@ def configure(settings: Settings) -> Celery:
         _runtime.close()
     _runtime = Runtime(settings)
     return app
+
+
+def queue_depths(names: tuple[str, ...] | list[str] = QUEUES) -> dict[str, int]:
+    """Messages waiting in each queue: not those a worker holds unacknowledged or for later."""
+    depths: dict[str, int] = {}
+    with app.connection_for_write(connect_timeout=CONNECT_TIMEOUT_S) as conn:
+        channel = conn.default_channel
+        for name in names:
+            declared = Queue(name, routing_key=name)(channel).queue_declare()
+            depths[name] = int(declared.message_count)
+    return depths
 
 
 class Runtime:

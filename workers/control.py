@@ -10,17 +10,22 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from kombu import Queue
-
 from callbrief.foundation.errors import BrokerError, ConfigError
 from callbrief.foundation.progress import Progress
 from callbrief.foundation.settings import Settings
 from callbrief.storage.db import session_scope
 from callbrief.storage.models import utcnow
-from callbrief.workers.app import QUEUES, app, configure, runtime, setup_json_logging
+from callbrief.workers.app import (
+    CONNECT_TIMEOUT_S,
+    QUEUES,
+    app,
+    configure,
+    queue_depths,
+    runtime,
+    setup_json_logging,
+)
 
 log = logging.getLogger("callbrief.workers")
-CONNECT_TIMEOUT_S = 5.0
 
 
 def _setup(settings: Settings) -> None:
@@ -116,12 +121,7 @@ def queue_status(settings: Settings, *, timeout_s: float = 1.0) -> QueueStatus:
     from callbrief.storage.deadletters import count_dead_letters, dead_letters
 
     _setup(settings)
-    depths: dict[str, int] = {}
-    with app.connection_for_write(connect_timeout=CONNECT_TIMEOUT_S) as conn:
-        channel = conn.default_channel
-        for name in QUEUES:
-            declared = Queue(name, routing_key=name)(channel).queue_declare()
-            depths[name] = int(declared.message_count)
+    depths = queue_depths()
     replies = app.control.inspect(timeout=timeout_s).active_queues() or {}
     workers = {host: sorted(q["name"] for q in queues) for host, queues in sorted(replies.items())}
     rt = runtime()

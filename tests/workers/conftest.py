@@ -164,10 +164,17 @@ def wait_for(condition: Callable[[], object], timeout: float, what: str, every: 
         time.sleep(every)
 
 
-def wait_for_count(count: Callable[[], int], target: int, stall: float, what: str) -> None:
+def wait_for_count(
+    count: Callable[[], int],
+    target: int,
+    stall: float,
+    what: str,
+    explain: Callable[[], str] | None = None,
+) -> None:
     """Poll `count` until it reaches `target`; fail only when it stands still for `stall` s.
 
-    Slow progress on a loaded machine is not a failure; no progress is.
+    Slow progress on a loaded machine is not a failure; no progress is. `explain` adds what the
+    processes were doing to the failure, so a stall seen once in CI can be diagnosed.
     """
     last, since = -1, time.monotonic()
     while True:
@@ -177,5 +184,6 @@ def wait_for_count(count: Callable[[], int], target: int, stall: float, what: st
         if value != last:
             last, since = value, time.monotonic()
         elif time.monotonic() - since > stall:
-            pytest.fail(f"{what}: stuck at {value} of {target} for {stall:.0f} s")
+            detail = f"\n{explain()}" if explain else ""
+            pytest.fail(f"{what}: stuck at {value} of {target} for {stall:.0f} s{detail}")
         time.sleep(0.5)

@@ -13,6 +13,7 @@ from callbrief.cli import app as cli
 from callbrief.foundation.settings import load_settings
 from callbrief.storage.db import make_engine
 from callbrief.workers.app import app as celery_app
+from callbrief.workers.app import configure
 from callbrief.workers.control import queue_status
 from tests.workers.conftest import wait_for, write_config
 from tests.workers.data import write_mentions
@@ -103,3 +104,27 @@ def test_analyze_enqueue_queues_what_is_stored_and_not_analysed(broker_url, pg_u
     assert "50 mention(s) not analysed, 0 being analysed; 3 analyse batch(es)" in queued.output
     settings = load_settings(config, database=pg_url, env=env)
     assert queue_status(settings).depths["nlp"] == 3
+
+
+def test_a_backlog_outlives_a_lost_message(broker_url, pg_url, tmp_path, workers):
+    """Three batches stored, one message queued (as if the broker lost two): the worker that
+    takes it tops the queue up from the backlog, and every mention is analysed, without beat."""
+    config = write_config(tmp_path, batch_size=20)
+    env = {"CALLBRIEF_BROKER": broker_url}
+    base = ["--config", str(config), "--db", pg_url]
+    data = write_mentions(tmp_path / "stored.jsonl", 60)
+    assert runner.invoke(cli, [*base, "import", str(data)], env=env).exit_code == 0
+    configure(load_settings(config, database=pg_url, env=env))
+    celery_app.send_task("callbrief.analyze", queue="nlp", routing_key="nlp")
+
+    group = workers(config, pg_url, broker_url)
+    group.start("w1", queues="nlp,render")
+    group.wait_ready("w1")
+    engine = make_engine(pg_url)
+    try:
+        wait_for(lambda: _count(engine, "SELECT count(*) FROM analyses") == 60, 60, "analyses")
+    finally:
+        engine.dispose()
+    group.stop()
+    records = [json.loads(line) for line in group.log("w1").splitlines() if line.startswith("{")]
+    assert any("2 batch(es) queued for the 40 left" in r["msg"] for r in records)

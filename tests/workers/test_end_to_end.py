@@ -122,7 +122,31 @@ def test_two_thousand_mentions_survive_a_worker_killed_mid_batch(
             with engine.connect() as conn:
                 return int(conn.execute(text(sql)).scalar_one())
 
-        wait_for_count(lambda: count("SELECT count(*) FROM analyses"), MENTIONS, 120, "analyses")
+        def explain() -> str:
+            with engine.connect() as conn:
+                claims = conn.execute(
+                    text("SELECT worker, claimed_at, count(*) FROM analysis_claims GROUP BY 1, 2")
+                ).all()
+                left = conn.execute(
+                    text(
+                        "SELECT m.platform_id FROM mentions m LEFT JOIN analyses a "
+                        "ON a.mention_id = m.id WHERE a.id IS NULL ORDER BY m.id"
+                    )
+                ).all()
+            tasks = [
+                line
+                for line in group.log("survivor").splitlines()
+                if "callbrief.analyze" in line or "ERROR" in line
+            ]
+            return (
+                f"interrupted batch: {' '.join(interrupted)}\n"
+                f"not analysed: {' '.join(r[0] for r in left)}\nclaims: {claims}\n"
+                "survivor's last analyse lines:\n" + "\n".join(tasks[-12:])
+            )
+
+        wait_for_count(
+            lambda: count("SELECT count(*) FROM analyses"), MENTIONS, 120, "analyses", explain
+        )
         assert count("SELECT count(DISTINCT mention_id) FROM analyses") == MENTIONS
         assert count("SELECT count(*) FROM analysis_claims") == 0
 
