@@ -137,6 +137,7 @@ class CueFinder:
         self._resolved = compile_keywords(lex["resolved"])
         self._put_right = compile_keywords(lex.get("put_right") or {})
         self._gratitude = compile_keywords(lex.get("gratitude") or {})
+        self._settled = compile_keywords(lex.get("settled") or {})
         self._damage = compile_keywords(lex.get("damage") or {})
         self._sarcasm = compile_keywords(lex.get("sarcasm") or {})
         self._not_refund = compile_keywords(lex.get("not_refund") or {})
@@ -249,11 +250,16 @@ class CueFinder:
         "çözüldü mü?"), its own clause must name no damage ("arrived smashed") and no failure
         after it ("değiştirildi, ikincisi de bozuldu"), and no angry word may stand anywhere.
         """
-        if self._put_right is None or cues.irony_marker or cues.negative:
+        if self._put_right is None or cues.sarcasm or cues.negative:
             return False  # "thanks for the terrible service!": anger anywhere is no thanks
         if len(folded) > PUT_RIGHT_MAX_CHARS or CANCEL in cues.asks:
             return False  # a letter that tells a story; "thanks, but I'm cancelling"
-        thanks = [m.end() for p in (self._pos, self._gratitude) if p for m in p.finditer(folded)]
+        thanks = [
+            m.end()
+            for p in (self._pos, self._gratitude, self._settled)
+            if p
+            for m in p.finditer(folded)
+        ]
         if not thanks:
             return False
         contrasts = [m.start() for m in CONTRAST_RE.finditer(folded)]
@@ -271,6 +277,11 @@ class CueFinder:
                 continue
             last_end = end
         if last_end < 0:
+            return False
+        # "bravo", "tebrikler", 👏 after the fix praise the fix; before it they mock the failure
+        if self._irony is not None and self._irony.search(folded, 0, last_end):
+            return False
+        if any(e in folded[:last_end] for e in IRONY_EMOJI):
             return False
         tail = folded[last_end:]  # angry words were ruled out above, for the whole text
         return not (

@@ -261,6 +261,16 @@ def test_an_unsolved_problem_is_still_a_failure(cue_finder):
         # something wrong after the fix, or the fix arrived broken
         ("Fixed on Monday, thanks, but it broke again today", False),
         ("Thanks, the replacement arrived smashed", False),
+        # a closing word stands for the thanks; praise after the fix is sincere
+        ("Yanlış pizza gelmişti, yazdım, doğrusu 20 dakikada geldi. Sorun kalmadı!", True),
+        ("Səhv pizza gəlmişdi, yazdım, düzgünü 20 dəqiqəyə gəldi. Problem qalmadı!", True),
+        ("Wrong pizza arrived, I messaged them, the right one came in 20 minutes. Sorted!", True),
+        ("Uygulama dün çöktü, bugünkü güncelleme sorunu çözdü. Tebrikler", True),
+        ("Bağlamam səhv ünvana getmişdi, amma tapıb elə həmin gün çatdırdılar. Əla xidmət.", True),
+        # ...but before the fix it mocks the failure, and sarcasm or 👏 there is no thanks
+        ("Tebrikler, kargomu kaybettiniz, sonra buldunuz. Sorun kalmadı!", False),
+        ("Oh great, lost my bag, then it arrived a week late 👏 Thanks!", False),
+        ("Thanks for nothing, it arrived", False),
     ],
 )
 def test_a_problem_put_right_needs_thanks_and_nothing_wrong_after(cue_finder, text, put_right):
