@@ -132,16 +132,17 @@ class CategoryPicker:
             return self.names[best]
         if not complaint:
             return None
+        if head is not None and float(head.max()) >= max(self.head_min, self.w.head_min_floor):
+            # the head was trained on complaints that name no keyword too: trust a clear lead,
+            # also beside an ask or a threat ("the fare refunded as miles, I want cash": the
+            # refund is the topic). Our labelled complaints all have a named category, so dev
+            # cannot tune when to give none: the floor keeps `other` where the head is unsure
+            return self.names[int(head.argmax())]
         stated = cues.failure or cues.negative or cues.harm
         if not stated and (cues.asks or cues.signals):
             # a bare threat or demand says what the customer will do, not what went wrong
             return None
         if head is not None:
-            # the head was trained on complaints that name no keyword too: trust a clear lead
-            # (our labelled complaints all have a named category, so dev cannot tune when to
-            # give none: the floor keeps `other` for complaints the head is unsure of)
-            if float(head.max()) >= max(self.head_min, self.w.head_min_floor):
-                return self.names[int(head.argmax())]
             return None
         if sims is None or self._exemplars is None or not stated:
             return None

@@ -84,3 +84,18 @@ def test_a_keyword_less_complaint_takes_the_head_only_when_it_is_sure(taxonomy, 
     cues = cue_finder.find(n.folded, n.clean)
     assert picker.pick(None, cues, True, _head(picker, staff_behavior=0.41)) == "other"
     assert picker.pick(None, cues, True, _head(picker, staff_behavior=0.8)) == "staff_behavior"
+
+
+def test_an_ask_beside_a_keyword_less_complaint_keeps_the_heads_topic(taxonomy, cue_finder):
+    """The refund is the topic: "you refunded my fare as miles, I want cash" names no category
+    word and states no failure word, but the ask does not make it a bare demand."""
+    names = [n for n in taxonomy.categories if n != "other"]
+    picker = CategoryPicker(taxonomy, None, head_classes=names)
+    n = normalise("@SwiftAirUK you refunded my fare as Swift Miles. I paid cash, I want cash.")
+    cues = cue_finder.find(n.folded, n.clean)
+    assert cues.asks and not cues.category_hits
+    assert picker.pick(None, cues, True, _head(picker, refund_return=0.9)) == "refund_return"
+    # an unsure head beside a bare demand still names nothing
+    bare = normalise("I want a manager to call me today")
+    bare_cues = cue_finder.find(bare.folded, bare.clean)
+    assert picker.pick(None, bare_cues, True, _head(picker, outage=0.3)) == "other"
