@@ -65,9 +65,12 @@ QUESTION_AFTER_RE = re.compile(r"\s+m[iu]\w{0,6}(?!\w)")
 # "Harika bir yer ama ... telefonu açan yok": what follows the contrast word is the point.
 CONTRAST_RE = re.compile(r"\s(?:ama|fakat|ancak|amma|lakin|ancaq|but|however|though)\s")
 # Water on electrics: water words within a few words of sockets, fuse boxes or wiring (folded).
-_WATER = r"(?:water|leak\w*|flood\w*|drip\w*|su|suyu|sular|sizinti\w*|sizdi\w*|sizi\w*|axir|axan)"
+_WATER = (
+    r"(?:\w*water|leak\w*|flood\w*|drip\w*|su|suyu|sular|sizinti\w*|sizdi\w*|sizi\w*|axir|axan)"
+)
 _ELECTRICS = (
-    r"(?:fuse\s?box\w*|socket\w*|outlet\w*|wiring|plug\w*|electrics|breaker\w*|sigorta\w*|"
+    r"(?:fuse\s?box\w*|socket\w*|outlet\w*|wiring|wires|cables?|meter\s?box\w*|plug\w*|"
+    r"electrics|breaker\w*|sigorta\w*|kabel\w*|"
     r"priz\w*|kablo\w*|salter\w*|pano\w*|sayac\w*|rozetka\w*|elektrik\w*)"
 )
 WATER_ON_ELECTRICS_RE = re.compile(

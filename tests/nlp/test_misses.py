@@ -270,3 +270,24 @@ def test_a_double_charge_is_no_repeat_contact_unless_they_say_so(analyzer, text,
     (a,) = analyzer.analyze([text])
     assert ("repeat_contact" in a.signals) is repeat, a.signals
     assert a.category == "billing"
+
+
+# -- safety told without a safety word: raw chicken, water on cables, no gas in the cold -------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@CrumbEats chicken was raw in the middle. Pink. I nearly gave it to my 5 year old.",
+        "Tavuk içi çiğ geldi, neredeyse 5 yaşındaki oğluma yediriyordum @LokmaApp",
+        "Toyuq çiy gəldi, az qala 5 yaşlı uşağıma yedirəcəkdim @dadli_az",
+        "Hi @EmberEnergyUK, the meter box by our entrance has its door hanging off and the cables "
+        "are sitting in rainwater. Kids play there.",
+        "No gas in our street for 2 days, it's minus 4 tonight and we've got a newborn. "
+        "When is it coming back on? @EmberEnergyUK",
+        "Sokağımızda 2 gündür doğalgaz yok, bu gece eksi derece ve evde bebek var @IsiltiEnerji",
+        "Küçəmizdə 2 gündür qaz yoxdur, gecə sıfırdan aşağı olacaq, evdə körpə var @alovqaz",
+    ],
+)
+def test_a_safety_risk_without_a_safety_word_is_negative_and_a_case(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert "safety_risk" in a.signals, a
+    assert a.complaint and a.sentiment.label == "negative", a
