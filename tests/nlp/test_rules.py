@@ -304,3 +304,16 @@ def test_negated_praise_is_a_negative_word(cue_finder, text, positive, negative)
 def test_a_negated_verb_of_manner_names_no_failure(cue_finder, text, failure):
     n = normalise(text)
     assert bool(cue_finder.find(n.folded, n.clean).failure) is failure
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The sales guy changed my plan without asking",
+        "Şube çalışanı bana sormadan hesabıma sigorta bağlamış",
+        "Filialda məndən soruşmadan hesabıma sığorta qoşublar",
+        "Food was lovely. But we waited 80 minutes for it",
+    ],
+)
+def test_done_without_consent_or_a_long_wait_is_a_failure(cue_finder, text):
+    assert cues_of(cue_finder, text).failure > 0
