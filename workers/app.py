@@ -37,7 +37,6 @@ from callbrief.services.analyze import load_analyzer
 from callbrief.storage.claims import worker_name
 
 QUEUES = ("poll", "nlp", "render")
-CONNECT_TIMEOUT_S = 5.0
 ROUTES = {
     "callbrief.poll": "poll",
     "callbrief.enqueue_pending": "poll",
@@ -124,9 +123,12 @@ def configure(settings: Settings) -> Celery:
 
 
 def queue_depths(names: tuple[str, ...] | list[str] = QUEUES) -> dict[str, int]:
-    """Messages waiting in each queue: not those a worker holds unacknowledged or for later."""
+    """Messages waiting in each queue: not those a worker holds unacknowledged or for later.
+
+    The connection comes from the app's pool: a worker asks after every batch.
+    """
     depths: dict[str, int] = {}
-    with app.connection_for_write(connect_timeout=CONNECT_TIMEOUT_S) as conn:
+    with app.connection_or_acquire() as conn:
         channel = conn.default_channel
         for name in names:
             declared = Queue(name, routing_key=name)(channel).queue_declare()

@@ -16,7 +16,6 @@ from callbrief.foundation.settings import Settings
 from callbrief.storage.db import session_scope
 from callbrief.storage.models import utcnow
 from callbrief.workers.app import (
-    CONNECT_TIMEOUT_S,
     QUEUES,
     app,
     configure,
@@ -26,6 +25,7 @@ from callbrief.workers.app import (
 )
 
 log = logging.getLogger("callbrief.workers")
+CONNECT_TIMEOUT_S = 5.0
 
 
 def _setup(settings: Settings) -> None:

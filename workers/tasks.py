@@ -218,7 +218,9 @@ def top_up_analyze(claimable: int, batch_size: int) -> int:
         log.warning("could not read the nlp queue's depth (%s); beat's sweep will catch up", exc)
         return 0
     missing = -(-claimable // batch_size) - waiting
-    return send_analyze_batches(missing * batch_size, batch_size) if missing > 0 else 0
+    for _ in range(missing):
+        analyze.apply_async()
+    return max(missing, 0)
 
 
 @app.task(base=CallbriefTask, bind=True, name="callbrief.render")

@@ -27,6 +27,19 @@ def _count(engine, sql: str) -> int:
         return int(conn.execute(text(sql)).scalar_one())
 
 
+def _one_worker(workers, config, pg_url: str, broker_url: str):  # type: ignore[no-untyped-def]
+    """One real worker `w1` on the nlp and render queues, started and ready."""
+    group = workers(config, pg_url, broker_url)
+    group.start("w1", queues="nlp,render")
+    group.wait_ready("w1")
+    return group
+
+
+def _log_records(group) -> list[dict]:  # type: ignore[no-untyped-def]
+    """The JSON lines worker `w1` logged."""
+    return [json.loads(line) for line in group.log("w1").splitlines() if line.startswith("{")]
+
+
 def test_a_worker_on_the_broker_analyses_renders_and_dead_letters_poison(
     broker_url, pg_url, tmp_path, workers
 ):
@@ -49,9 +62,7 @@ def test_a_worker_on_the_broker_analyses_renders_and_dead_letters_poison(
     bad_args = celery_app.send_task("callbrief.render", args=[["not-a-case"]])
     unknown = celery_app.send_task("callbrief.nope", args=[1], queue="nlp", routing_key="nlp")
 
-    group = workers(config, pg_url, broker_url)
-    group.start("w1", queues="nlp,render")
-    group.wait_ready("w1")
+    group = _one_worker(workers, config, pg_url, broker_url)
     engine = make_engine(pg_url)
     try:
         wait_for(lambda: _count(engine, "SELECT count(*) FROM analyses") == 60, 60, "analyses")
@@ -86,7 +97,7 @@ def test_a_worker_on_the_broker_analyses_renders_and_dead_letters_poison(
 
     # structured logs: one JSON object a line, task lines carry the task's id
     group.stop()
-    records = [json.loads(line) for line in group.log("w1").splitlines() if line.startswith("{")]
+    records = _log_records(group)
     analysed = [r for r in records if r.get("task") == "callbrief.analyze"]
     assert analysed and all(r["task_id"] for r in analysed)
     assert any("claimed" in r["msg"] for r in analysed)
@@ -117,14 +128,12 @@ def test_a_backlog_outlives_a_lost_message(broker_url, pg_url, tmp_path, workers
     configure(load_settings(config, database=pg_url, env=env))
     celery_app.send_task("callbrief.analyze", queue="nlp", routing_key="nlp")
 
-    group = workers(config, pg_url, broker_url)
-    group.start("w1", queues="nlp,render")
-    group.wait_ready("w1")
+    group = _one_worker(workers, config, pg_url, broker_url)
     engine = make_engine(pg_url)
     try:
         wait_for(lambda: _count(engine, "SELECT count(*) FROM analyses") == 60, 60, "analyses")
     finally:
         engine.dispose()
     group.stop()
-    records = [json.loads(line) for line in group.log("w1").splitlines() if line.startswith("{")]
+    records = _log_records(group)
     assert any("2 batch(es) queued for the 40 left" in r["msg"] for r in records)
