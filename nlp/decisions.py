@@ -70,6 +70,10 @@ class SentimentShifts:
     # told on the way to the thanks; a problem put right moves this much log-odds from negative
     # to positive
     put_right: float = 2.5
+    # "Hi, how do I add a second line to my contract?": a question that names no failure, harm or
+    # angry word and is no complaint asks for information; the heads, trained on tweets where
+    # questions are often rhetorical, read some of them negative
+    plain_question: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -294,6 +298,8 @@ def sentiment(
     if CHURN in cues.signals:
         logits[NEG] += s.churn
         logits[POS] -= s.churn
+    if cues.question and not (complaint or irony or cues.negative or cues.failure or cues.harm):
+        logits[NEG] -= s.plain_question
     if complaint and (cues.failure or cues.harm) and not cues.polite:
         logits[NEG] += s.stated_failure
     p = np.exp(logits - logits.max())

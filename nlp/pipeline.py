@@ -24,7 +24,7 @@ from callbrief.nlp.entities import EntityExtractor
 from callbrief.nlp.heads import DEFAULT_PATH, HeadSet, load_heads
 from callbrief.nlp.labels import TrainedLabels
 from callbrief.nlp.language import LanguageIdentifier
-from callbrief.nlp.rules import IRONY, CueFinder, Cues
+from callbrief.nlp.rules import IRONY, REPEAT_CONTACT, CueFinder, Cues
 from callbrief.nlp.sentences import SentenceSplitter
 from callbrief.nlp.steps import (
     CategoryStep,
@@ -277,6 +277,9 @@ class Pipeline:
         if decisions.fixed_with_thanks(cues):
             # thanks for a fix asks for nothing more, and repeats nothing
             asks, found = [], found & decisions.DECISIVE_SIGNALS
+        if not d.complaint:
+            # no grievance, nothing repeated: "3 aydır kullanıyorum, hiç sorun yaşamadım"
+            found.discard(REPEAT_CONTACT)
         # a category names what a grievance is about: praise and questions get none
         category = None
         if d.complaint:

@@ -27,6 +27,33 @@ WITHOUT_PROBLEM_RE = re.compile(
     r"(?<!\w)(?:sorun|problem|sikinti|hata|ariza|dert|nasaz)(?:s[iu]z|s[iu]zca|siz)(?!\w)"
 )
 
+# A problem denied: "hiç sorun yaşamadım", "hiçbir sorunu yok", "heç bir problem olmadı", "no
+# issues at all", "never had a problem", and the idioms of praise "diyecek bir şey yok" (nothing to
+# add), "sözüm yoxdur": a review's praise, not a failure (folded text; blanked before counting)
+NO_PROBLEM_RE = re.compile(
+    r"(?<!\w)(?:sorun|problem|sikinti|ariza|hata|xeta|nasazliq)\w{0,5}\s+"
+    r"(?:(?:hic|hec|hicbir|hecbir|bir|de|da)\s+)?"
+    r"(?:yok|yoktu|yoxdur|yox|idi\s+yox|olmadi|olmamis|olmayib|olmur|cikmadi|cikarmadi|cixmadi|"
+    r"yasamadim|yasamadik|yasatmadi|yasanmadi|yasamiyorum|yasamadan|yasamadiq|yasamamisiq|"
+    r"yasamamisam)(?!\w)"
+    r"|(?<!\w)(?:no|never\s+(?:had|have|has|got)\s+(?:an?|any)|never\s+an?|without\s+(?:an?|any)|"
+    r"(?:had|have|has|got)\s+no|not\s+(?:a\s+single|one|any)|zero)\s+"
+    r"(?:\w+\s+)?(?:problems?|issues?|complaints?|faults?|hiccups?|hassle)(?!\w)"
+    r"(?!\s+(?:with|about|from)\s+(?:you|your|the\s+(?:refund|service)))"
+    r"|(?<!\w)(?:diyecek|soyleyecek|deyecek|deyilesi)\s+(?:bir\s+)?(?:sey|bisey|soz|sozum)\s+"
+    r"(?:yok|yoxdur|yox)(?!\w)"
+    r"|(?<!\w)(?:sozum|sozumuz)\s+(?:yok|yoxdur)(?!\w)"
+)
+
+# "Hayatımda hiç bu kadar kaliteli bir film izlemedim", "belə xidmət görməmişdim": never seen
+# such a thing is praise unless an angry word says otherwise (which counts on its own); the
+# negated verb names no failure (folded text; blanked before counting)
+NEVER_SEEN_SUCH_RE = re.compile(
+    r"(?<!\w)(?:bu\s+kadar|boyle|bu\s+denli|bele|bu\s+qeder)\s+(?:\w+\s+){0,5}?"
+    r"(?:gor|izle|ye|oku|rastla|kullan|ic|al)(?:medim|madim|memistim|mamistim|memisdim|mamisdim|"
+    r"medik|madik|memisem|mamisam)(?!\w)"
+)
+
 # "I want my $1,299 back", "250 TL'mi geri verin": an amount the customer wants back (folded text)
 _AMOUNT = (
     r"(?:[$€£₺]\s?\d[\d.,]*|\d[\d.,]*\s?(?:[$€£₺]|tl|azn|manat|usd|eur|gbp|dollars?|pounds?|lira))"
@@ -47,7 +74,12 @@ CLAUSE_RE = re.compile(r"[,.;:!?\n]+|\s(?:ama|fakat|ancak|amma|lakin|ancaq|but|t
 NEGATION_AFTER_PRAISE_RE = re.compile(r"\w*\s+(?:degil|deyil|kalmad|qalmad|olmad|olmuyor|olmur)")
 NEGATION_BEFORE_PRAISE_RE = re.compile(
     r"(?:\bnot|n't|\bnever)\s+(?:(?:very|so|too|that|the|really|at all)\s+)?$"
+    r"|\bno\s+$"  # "Return it at my own cost? No thanks": a refusal, not gratitude
 )
+# An angry word negated: "kötü değil", "pis deyil" (after it), "not bad", "wasn't awful" (right
+# before it): faint praise, not a grievance (folded text)
+NEGATION_AFTER_NEGATIVE_RE = re.compile(r"\w*\s+(?:degil|deyil)(?!\w)")
+NEGATION_BEFORE_NEGATIVE_RE = re.compile(r"(?:\bnot|n't)\s+(?:(?:that|too|so|as|all)\s+)?$")
 # A fix that has not happened: negated, promised, hoped for ("not fixed", "would be refunded",
 # "still waiting to be sorted"), looked at in the words just before a put-right cue (folded).
 NOT_DONE_RE = re.compile(
@@ -77,6 +109,10 @@ WATER_ON_ELECTRICS_RE = re.compile(
     rf"(?<!\w){_WATER}(?:\W+\w+){{0,5}}?\W+{_ELECTRICS}"
     rf"|(?<!\w){_ELECTRICS}\w*(?:\W+\w+){{0,4}}?\W+{_WATER}(?!\w)"
 )
+# a plain question is a short post (an enquiry); a long text ending in one argues a point
+QUESTION_MAX_CHARS = 160
+# links, @handles, #tags and emoji after the last sentence ("...my contract? @Mobilo 🙏")
+TRAILING_TAGS_RE = re.compile(r"(?:\s|https?://\S+|[@#]\w+|[^\w\s?.!,;:])+$")
 # Names the rules below fill in, when the taxonomy has them (a user may disable any of them).
 IRONY = "irony"
 REPEAT_CONTACT = "repeat_contact"
@@ -112,6 +148,7 @@ class Cues:
     amount: bool = False  # a sum of money is named ("12 AZN", "£7.40")
     double_charge: bool = False  # "iki kez çekildi": the count is of payments, not of contacts
     put_right: bool = False  # a problem reported as fixed, with thanks, and nothing wrong after
+    question: bool = False  # one question, at the end ("how do I add a second line?")
     asks: list[str] = field(default_factory=list)
     signals: list[str] = field(default_factory=list)
     priority_cues: list[str] = field(default_factory=list)  # raise priority, never shown
@@ -147,6 +184,7 @@ class CueFinder:
         self._no_heating = compile_keywords(lex.get("no_heating") or {})
         self._freezing = compile_keywords(lex.get("freezing") or {})
         self._medicine = compile_keywords(lex.get("medicine") or {})
+        self._figurative = compile_keywords(lex.get("figurative") or {})
         self._priority = {
             name: compile_keywords(spec.get("keywords") or {})
             for name, spec in (lex.get("priority_cues") or {}).items()
@@ -179,15 +217,27 @@ class CueFinder:
         )
         negated = self.negated_praise(folded)
         cues.positive = max(0, cues.positive - negated)
-        cues.negative += negated
+        cues.negative = max(0, cues.negative - self.negated_negative(folded)) + negated
         cues.sarcasm = bool(self._count(self._sarcasm, folded))
         cues.amount = bool(AMOUNT_RE.search(folded))
+        body = TRAILING_TAGS_RE.sub("", raw)
+        # one question, nothing exclaimed: "...kafa mı buluyorsunuz? Robotla muhatap etmek ne?"
+        # asks nothing, it protests
+        # asks nothing, it protests; a long text that ends in a question argues a point
+        cues.question = (
+            body.endswith("?")
+            and body.count("?") == 1
+            and "!" not in body
+            and len(body) <= QUESTION_MAX_CHARS
+        )
         cues.double_charge = bool(DOUBLE_CHARGE_RE.search(folded))
         cues.irony_marker = cues.irony_marker or cues.sarcasm
         # "iade kargom" is the parcel being returned, not a request for money back
         ask_text = self._not_refund.sub(" ", folded) if self._not_refund else folded
         asks = {n for n, e in self.taxonomy.asks.items() if e.find(ask_text)}
-        signals = {n for n, e in self.taxonomy.signals.items() if e.find(folded)}
+        # "lezzet patlaması", "the bill shocked me": a turn of phrase raises no signal
+        literal = self._figurative.sub(" ", folded) if self._figurative else folded
+        signals = {n for n, e in self.taxonomy.signals.items() if e.find(literal)}
         if IRONY in signals:
             # irony is not a keyword hit: the pipeline emits it from the irony decision, which
             # counts words configured under the `irony` signal as extra sarcasm markers
@@ -243,6 +293,17 @@ class CueFinder:
             for m in self._pos.finditer(folded)
             if NEGATION_AFTER_PRAISE_RE.match(folded, m.end())
             or NEGATION_BEFORE_PRAISE_RE.search(folded, 0, m.start())
+        )
+
+    def negated_negative(self, folded: str) -> int:
+        """Angry words the customer negates ("kötü değil", "not bad"): no anger is said."""
+        if self._neg is None:
+            return 0
+        return sum(
+            1
+            for m in self._neg.finditer(folded)
+            if NEGATION_AFTER_NEGATIVE_RE.match(folded, m.end())
+            or NEGATION_BEFORE_NEGATIVE_RE.search(folded, 0, m.start())
         )
 
     def put_right(self, folded: str, cues: Cues) -> bool:
@@ -314,6 +375,8 @@ class CueFinder:
 
     def _found(self, folded: str) -> int:
         folded = WITHOUT_PROBLEM_RE.sub(" ", folded)  # "sorunsuz teslimat" reports no problem
+        folded = NO_PROBLEM_RE.sub(" ", folded)  # "hiç sorun yaşamadım": nor does this
+        folded = NEVER_SEEN_SUCH_RE.sub(" ", folded)  # "hiç bu kadar iyisini görmedim"
         return self._count(self._fail, folded) + len(NEGATED_VERB_RE.findall(folded))
 
     def sentence_weight(self, folded: str) -> int:

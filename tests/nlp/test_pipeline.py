@@ -480,3 +480,35 @@ def test_irony_turns_a_neutral_reading_negative(analyzer):
     assert sentiment(flat, cues, irony=False, complaint=False, tuning=tuning).label == "neutral"
     ironic = sentiment(flat, cues, irony=True, complaint=False, tuning=tuning)
     assert ironic.label == "negative" and 0.5 <= ironic.score < 0.9
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi @Mobilo, how do I add a second line to my contract?",  # read negative before
+        "@Fibrelink do you cover postcodes in Leeds LS6 yet?",
+        "Merhaba, Kadıköy şubeniz pazar günleri açık mı?",
+        "Salam, kartımın limitini tətbiqdən artırmaq olar?",
+    ],
+)
+def test_a_plain_question_is_neutral_and_repeats_nothing(analyzer, text):
+    result = analyzer.analyze([text])[0]
+    assert (result.sentiment.label, result.complaint) == ("neutral", False)
+    assert "repeat_contact" not in result.signals  # "yet" is no second contact here
+
+
+def test_a_protest_in_questions_is_not_a_plain_question(analyzer):
+    text = "Pardon acaba siz benimle kafa mı buluyorsunuz? Robotla muhatap etmek nedir ya?"
+    assert analyzer.analyze([text])[0].sentiment.label == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ürünü 3 aydır kullanıyorum, hiç sorun yaşamadım, çok memnunum",
+        "No problems at all with the new router, very happy",
+    ],
+)
+def test_no_problem_is_praise_with_no_signal(analyzer, text):
+    result = analyzer.analyze([text])[0]
+    assert (result.sentiment.label, result.complaint, result.signals) == ("positive", False, [])

@@ -317,3 +317,79 @@ def test_a_negated_verb_of_manner_names_no_failure(cue_finder, text, failure):
 )
 def test_done_without_consent_or_a_long_wait_is_a_failure(cue_finder, text):
     assert cues_of(cue_finder, text).failure > 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hiç sorun yaşamadım, teşekkürler",
+        "Ürünün hiçbir sorunu yok, çok memnunum",
+        "Lezzete diyecek bir şey yok",
+        "Heç bir problem olmadı, çox sağ olun",
+        "Deyəcək söz yoxdur, əla xidmət",
+        "No problems at all, thanks",
+        "Never had an issue with them",
+        "Hayatımda hiç bu kadar kaliteli bir film izlemedim",
+    ],
+)
+def test_a_problem_denied_is_no_failure(cue_finder, text):
+    assert cues_of(cue_finder, text).failure == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No issues with the router but the bill is wrong",
+        "Sorun yok dediler ama internet hâlâ gelmedi",
+        "Problem yoxdur deyirlər, amma internet işləmir",
+    ],
+)
+def test_a_problem_denied_beside_a_real_one_keeps_the_real_one(cue_finder, text):
+    assert cues_of(cue_finder, text).failure > 0
+
+
+def test_never_seen_anything_so_bad_is_still_angry(cue_finder):
+    assert cues_of(cue_finder, "Böyle rezalet görmedim").negative == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "safety"),
+    [
+        ("Menüdeki her yemek lezzet patlaması yaşatıyor", False),
+        ("The bill shocked me, £300 for one month", False),
+        ("You should fire the manager who was rude to me", False),
+        ("Ləzzət partlayışı, hər şey çox dadlı idi", False),
+        # the risk words themselves still mean a risk
+        ("Telefonum patladı, elimi yaktı", True),
+        ("My charger gave me an electric shock", True),
+        ("The router caught fire", True),
+    ],
+)
+def test_a_figure_of_speech_is_no_safety_risk(cue_finder, text, safety):
+    assert ("safety_risk" in cues_of(cue_finder, text).signals) is safety
+
+
+@pytest.mark.parametrize(
+    ("text", "negative"),
+    [
+        ("Kötü değil", 0),
+        ("Not bad at all, thanks", 0),
+        ("Bu xidmət pis deyil", 0),
+        ("Kötü değil, berbat", 1),  # the second word is meant
+    ],
+)
+def test_a_negated_angry_word_is_no_anger(cue_finder, text, negative):
+    assert cues_of(cue_finder, text).negative == negative
+
+
+def test_no_thanks_is_a_refusal_not_gratitude(cue_finder):
+    cues = cues_of(cue_finder, "Return it at my own cost? No thanks")
+    assert cues.positive == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Teşekkürler, hepsi kırılmış.", "Hamısı qırılıb gəlib", "The kettle leaks from the base"],
+)
+def test_a_broken_or_leaking_item_is_a_failure(cue_finder, text):
+    assert cues_of(cue_finder, text).failure > 0
