@@ -24,16 +24,19 @@ NEGATED_VERB_RE = re.compile(
 
 # "sorunsuz", "problemsiz", "arızasız": a problem word with -suz/-siz means "without a problem"
 WITHOUT_PROBLEM_RE = re.compile(
-    r"(?<!\w)(?:sorun|problem|sikinti|hata|ariza|dert|nasaz)(?:s[iu]z|s[iu]zca|siz)(?!\w)"
+    r"(?<!\w)(?:sorun|problem|sikinti|hata|ariza|dert|nasaz|eksik|kusur|hasar|xeta)"
+    r"(?:s[iu]z|s[iu]zca|siz)(?!\w)"
+    # "eksik olmayın" (thank you), "Allah eksik etmesin": a blessing, nothing is missing
+    r"|(?<!\w)(?:eksik|eskik)\s+(?:olmayin|olmasin|etmesin|olmayasiniz|olmayasiz)(?!\w)"
 )
 
 # A problem denied: "hiç sorun yaşamadım", "hiçbir sorunu yok", "heç bir problem olmadı", "no
 # issues at all", "never had a problem", and the idioms of praise "diyecek bir şey yok" (nothing to
 # add), "sözüm yoxdur": a review's praise, not a failure (folded text; blanked before counting)
 NO_PROBLEM_RE = re.compile(
-    r"(?<!\w)(?:sorun|problem|sikinti|ariza|hata|xeta|nasazliq)\w{0,5}\s+"
+    r"(?<!\w)(?:sorun|problem|sikinti|ariza|hata|xeta|nasazliq|sakinca)\w{0,5}\s+"
     r"(?:(?:hic|hec|hicbir|hecbir|bir|de|da)\s+)?"
-    r"(?:yok|yoktu|yoxdur|yox|idi\s+yox|olmadi|olmamis|olmayib|olmur|cikmadi|cikarmadi|cixmadi|"
+    r"(?:yok|yoktu|yoktur|yoxdur|yox|idi\s+yox|olmadi|olmamis|olmayib|olmur|cikmadi|cikarmadi|cixmadi|"
     r"yasamadim|yasamadik|yasatmadi|yasanmadi|yasamiyorum|yasamadan|yasamadiq|yasamamisiq|"
     r"yasamamisam)(?!\w)"
     r"|(?<!\w)(?:no|never\s+(?:had|have|has|got)\s+(?:an?|any)|never\s+an?|without\s+(?:an?|any)|"

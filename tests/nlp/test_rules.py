@@ -330,6 +330,10 @@ def test_done_without_consent_or_a_long_wait_is_a_failure(cue_finder, text):
         "No problems at all, thanks",
         "Never had an issue with them",
         "Hayatımda hiç bu kadar kaliteli bir film izlemedim",
+        "Kutu hasarsız, ürün eksiksiz ve kusursuz geldi",
+        "Kullanmakta hiçbir sakınca yoktur",
+        "Çok teşekkürler, eksik olmayın",
+        "Allah sizi başımızdan eksik etmesin",
     ],
 )
 def test_a_problem_denied_is_no_failure(cue_finder, text):
@@ -359,6 +363,8 @@ def test_never_seen_anything_so_bad_is_still_angry(cue_finder):
         ("The bill shocked me, £300 for one month", False),
         ("You should fire the manager who was rude to me", False),
         ("Ləzzət partlayışı, hər şey çox dadlı idi", False),
+        ("Bugün kahkahalara boğulmama sebep olan herkese teşekkürler", False),
+        ("İçim duman, dışım siyah", False),
         # the risk words themselves still mean a risk
         ("Telefonum patladı, elimi yaktı", True),
         ("My charger gave me an electric shock", True),
@@ -393,3 +399,23 @@ def test_no_thanks_is_a_refusal_not_gratitude(cue_finder):
 )
 def test_a_broken_or_leaking_item_is_a_failure(cue_finder, text):
     assert cues_of(cue_finder, text).failure > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "failure"),
+    [
+        ("Kartımdan izinsiz çekim yapılmış", True),
+        ("Hesabıma iznim olmadan sigorta eklenmiş", True),
+        ("İzinsiz geçen iki haftanın ardından evdeyim", False),  # without leave, not consent
+    ],
+)
+def test_without_permission_is_a_failure_only_for_an_act_done_to_the_customer(
+    cue_finder, text, failure
+):
+    assert bool(cues_of(cue_finder, text).failure) is failure
+
+
+def test_such_service_unacceptable_is_no_thanks(cue_finder):
+    # "belə xidmət olmaz": such service is unacceptable; only "belə xidmətə görə" thanks
+    assert not cues_of(cue_finder, "Bağlamanı 3 gün gec çatdırdılar, belə xidmət olmaz").put_right
+    assert cues_of(cue_finder, "Bağlamanı çatdırdılar, belə xidmətə görə minnətdaram").put_right
