@@ -220,6 +220,23 @@ def states_grievance(clean: str, cues: Cues) -> bool:
     return not enquiry
 
 
+def plain_question(cues: Cues, irony: bool) -> bool:
+    """A short question that names nothing wrong: no failure, harm, angry word, sarcasm, demand
+    or raised stakes ("kapıda kartla ödeme seçeneği var mı?"), and asks no "why" ("why was my
+    seat given away?" is a complaint put as a question).
+
+    The complaint heads learnt from Şikayetvar and airline complaints that bank, card and
+    delivery words mean a complaint, so on such questions the rules alone decide.
+    """
+    return bool(
+        cues.question
+        and not cues.why
+        and not (cues.failure or cues.negative or cues.harm or irony)
+        and not COMPLAINT_ASKS.intersection(cues.asks)
+        and not (set(cues.signals) - SOFT_SIGNALS)
+    )
+
+
 def fixed_with_thanks(cues: Cues) -> bool:
     """A problem reported as put right, with thanks, and nothing at stake that must reach an
     agent anyway (a safety risk, a threat, a manager request)."""
@@ -241,7 +258,7 @@ def decide(
     evidence = complaint_rule(cues)
     irony = is_ironic(cues, evidence > 0.5, irony_head, tuning)
     complaint_p = evidence
-    if complaint_head is not None:
+    if complaint_head is not None and not plain_question(cues, irony):
         w = tuning.complaint_head_weight
         complaint_p = w * float(complaint_head) + (1 - w) * evidence
     # sarcasm hides complaints from the head, and a safety risk or a threat must reach an
@@ -298,7 +315,7 @@ def sentiment(
     if CHURN in cues.signals:
         logits[NEG] += s.churn
         logits[POS] -= s.churn
-    if cues.question and not (complaint or irony or cues.negative or cues.failure or cues.harm):
+    if not complaint and plain_question(cues, irony):
         logits[NEG] -= s.plain_question
     if complaint and (cues.failure or cues.harm) and not cues.polite:
         logits[NEG] += s.stated_failure

@@ -114,6 +114,13 @@ WATER_ON_ELECTRICS_RE = re.compile(
 )
 # a plain question is a short post (an enquiry); a long text ending in one argues a point
 QUESTION_MAX_CHARS = 160
+# asking why, or for an explanation, challenges what happened (folded text)
+WHY_RE = re.compile(
+    r"(?<!\w)(?:why|explain\w*|neden\w*|niye|nicin|ne ucun|izah\w*|aciklar\s+m\w*|"
+    r"aciklayabilir\w*)(?!\w)"
+)
+# a sentence that ends before the closing question: "!", or "." before a space (not "4.5 GB")
+SENTENCE_END_RE = re.compile(r"!|\.(?:\s|$)")
 # links, @handles, #tags and emoji after the last sentence ("...my contract? @Mobilo 🙏")
 TRAILING_TAGS_RE = re.compile(r"(?:\s|https?://\S+|[@#]\w+|[^\w\s?.!,;:])+$")
 # Names the rules below fill in, when the taxonomy has them (a user may disable any of them).
@@ -151,7 +158,8 @@ class Cues:
     amount: bool = False  # a sum of money is named ("12 AZN", "£7.40")
     double_charge: bool = False  # "iki kez çekildi": the count is of payments, not of contacts
     put_right: bool = False  # a problem reported as fixed, with thanks, and nothing wrong after
-    question: bool = False  # one question, at the end ("how do I add a second line?")
+    question: bool = False  # the post is one short question ("how do I add a second line?")
+    why: bool = False  # it asks why, or for an explanation ("neden", "niyə", "explain why")
     asks: list[str] = field(default_factory=list)
     signals: list[str] = field(default_factory=list)
     priority_cues: list[str] = field(default_factory=list)  # raise priority, never shown
@@ -227,10 +235,11 @@ class CueFinder:
         # one question, nothing exclaimed: "...kafa mı buluyorsunuz? Robotla muhatap etmek ne?"
         # asks nothing, it protests
         # asks nothing, it protests; a long text that ends in a question argues a point
+        cues.why = bool(WHY_RE.search(folded))
         cues.question = (
             body.endswith("?")
             and body.count("?") == 1
-            and "!" not in body
+            and not SENTENCE_END_RE.search(body)
             and len(body) <= QUESTION_MAX_CHARS
         )
         cues.double_charge = bool(DOUBLE_CHARGE_RE.search(folded))
@@ -258,8 +267,10 @@ class CueFinder:
         cues.signals = [n for n in self.taxonomy.signals if n in signals]
         cues.conceded_praise = self.conceded_praise(folded)
         cues.put_right = self.put_right(folded, cues)
+        # "heç bir problem olmadı" names no product defect
+        topical = NO_PROBLEM_RE.sub(" ", WITHOUT_PROBLEM_RE.sub(" ", folded))
         for name, entry in self.taxonomy.categories.items():
-            spans = entry.find(folded)
+            spans = entry.find(topical)
             if spans:
                 cues.category_hits[name] = len(spans)
                 cues.first_hit[name] = spans[0][0]

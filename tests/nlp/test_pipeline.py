@@ -512,3 +512,52 @@ def test_a_protest_in_questions_is_not_a_plain_question(analyzer):
 def test_no_problem_is_praise_with_no_signal(analyzer, text):
     result = analyzer.analyze([text])[0]
     assert (result.sentiment.label, result.complaint, result.signals) == ("positive", False, [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@HızlıKargo kargo takip numarasıyla şubeden teslim alabilir miyim?",
+        "@Bankam kredi kartı başvurusu için hangi belgeler gerekiyor?",
+        "@YeməkEvi qapıda kartla ödəmək olar?",
+    ],
+)
+def test_a_plain_question_about_a_card_or_parcel_is_no_complaint(analyzer, text):
+    # the complaint heads learnt "card", "kargo" from complaints; a question that names nothing
+    # wrong is an enquiry, and no callback case
+    assert not analyzer.analyze([text])[0].complaint
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a fault stated first, then a question
+        "@EmberEnergy the boiler your engineer fitted is dripping water. Who do I contact?",
+        "Mobil bankacılığım 48 saattir kapalı. Kirayı nasıl ödeyeceğim?",
+        # one question that challenges what happened, or waits for something
+        "Can someone at @SkyRoute explain why my seat was given away even though I checked in?",
+        "İade kargom 5 gündür depoda bekliyor, ne zaman işleme alınacak?",
+        "Bağlamam 5 gündür anbarda gözləyir, nə vaxt göndəriləcək?",
+        "@USAirways what's the point of a baggage tag if nobody scans it?",
+    ],
+)
+def test_a_complaint_put_as_a_question_is_still_a_complaint(analyzer, text):
+    assert analyzer.analyze([text])[0].complaint
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@KafeLatte kahvenin içinden kıl çıktı, midem bulandı.",
+        "@KafeLatte qəhvənin içindən tük çıxdı, ürəyim bulandı.",
+    ],
+)
+def test_a_hair_in_the_food_is_a_complaint(analyzer, text):
+    result = analyzer.analyze([text])[0]
+    assert (result.complaint, result.sentiment.label) == (True, "negative")
+
+
+def test_no_problem_and_a_recommendation_is_no_complaint(analyzer):
+    text = "Sifarişim səliqə ilə qablaşdırılıb gəldi, heç bir problem olmadı. Tövsiyə edirəm"
+    result = analyzer.analyze([text])[0]
+    assert (result.sentiment.label, result.complaint) == ("positive", False)
