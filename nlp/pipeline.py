@@ -137,8 +137,15 @@ class Pipeline:
         try:
             languages = self.language_id.identify([n.clean for n in items], hints)
         except Exception as exc:  # noqa: BLE001 - fall back per text below
-            log.warning("language identification failed: %s", exc)
-            languages = [h or "tr" for h in hints]
+            fallback = self.language_id.languages[0]
+            log.warning(
+                "language identification failed (%s): %d text(s) without a language hint are "
+                "read as %r, the first of `languages:` in config.yaml",
+                exc,
+                sum(1 for h in hints if not h),
+                fallback,
+            )
+            languages = [h or fallback for h in hints]
         cues = [self._cues(item, c.brand) for item, c in zip(items, contexts, strict=True)]
         complaints: list[bool] = []
         decided: list[Decision | None] = []

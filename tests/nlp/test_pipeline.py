@@ -561,3 +561,23 @@ def test_no_problem_and_a_recommendation_is_no_complaint(analyzer):
     text = "Sifarişim səliqə ilə qablaşdırılıb gəldi, heç bir problem olmadı. Tövsiyə edirəm"
     result = analyzer.analyze([text])[0]
     assert (result.sentiment.label, result.complaint) == ("positive", False)
+
+
+def test_a_language_id_failure_falls_back_to_the_hint_then_the_first_language(
+    analyzer, monkeypatch, caplog
+):
+    from callbrief.nlp.types import TextContext
+
+    def broken(texts, hints=None):  # type: ignore[no-untyped-def]
+        raise RuntimeError("lingua model file unreadable")
+
+    monkeypatch.setattr(analyzer.language_id, "identify", broken)
+    with caplog.at_level("WARNING", logger="callbrief.nlp.pipeline"):
+        hinted, bare = analyzer.analyze(
+            ["My parcel never arrived", "Kargom gelmedi"],
+            [TextContext(lang_hint="en"), TextContext()],
+        )
+    assert (hinted.language, bare.language) == ("en", analyzer.language_id.languages[0])
+    assert hinted.error is None and bare.error is None
+    assert "1 text(s) without a language hint" in caplog.text
+    assert "lingua model file unreadable" in caplog.text
