@@ -123,6 +123,16 @@ WHY_RE = re.compile(
 SENTENCE_END_RE = re.compile(r"!|\.(?:\s|$)")
 # links, @handles, #tags and emoji after the last sentence ("...my contract? @Mobilo 🙏")
 TRAILING_TAGS_RE = re.compile(r"(?:\s|https?://\S+|[@#]\w+|[^\w\s?.!,;:])+$")
+# A wait that is told as a grievance: "we waited 80 minutes", "waited over an hour", "waited all
+# day"; "the driver waited while I ran down" is a kindness (folded text)
+LONG_WAIT_RE = re.compile(
+    r"(?<!\w)waited\s+(?:for\s+)?(?:over\s+|nearly\s+|almost\s+|"
+    r"more\s+than\s+|about\s+|around\s+)?(?:\d+|an?|one|two|three|four|five|six|ten|"
+    r"forty|several|many)\s*(?:\+\s*)?(?:min|mins|minutes|hour|hours|hrs?|days?|weeks?|months?)"
+    r"(?!\w)|(?<!\w)waited\s+(?:ages|forever|all\s+(?:day|morning|afternoon|evening|night))"
+)
+# A status word in quotes is disputed: my parcel was "delivered", "ready for collection" (raw)
+QUOTED_CLAIM_RE = re.compile(r"[\"“”«»]([^\"“”«»]{2,40})[\"“”«»]")
 # Names the rules below fill in, when the taxonomy has them (a user may disable any of them).
 IRONY = "irony"
 REPEAT_CONTACT = "repeat_contact"
@@ -220,7 +230,9 @@ class CueFinder:
         cues = Cues(
             negative=self._count(self._neg, folded) + sum(raw.count(e) for e in NEGATIVE_EMOJI),
             positive=self._count(self._pos, folded) + sum(raw.count(e) for e in POSITIVE_EMOJI),
-            failure=self.failures(folded) + len(DOUBLE_CHARGE_RE.findall(folded)),
+            failure=self.failures(folded)
+            + len(DOUBLE_CHARGE_RE.findall(folded))
+            + self.disputed_claims(raw),
             harm=harm,
             polite=self._count(self._polite, folded),
             irony_marker=bool(self._count(self._irony, folded))
@@ -309,6 +321,17 @@ class CueFinder:
             or NEGATION_BEFORE_PRAISE_RE.search(folded, 0, m.start())
         )
 
+    def disputed_claims(self, raw: str) -> int:
+        """Status words the customer puts in quotes: my parcel was "delivered", "resolved"."""
+        if self._put_right is None and self._resolved is None:
+            return 0
+        found = 0
+        for m in QUOTED_CLAIM_RE.finditer(raw):
+            inner = fold_any(m.group(1))
+            if any(p is not None and p.search(inner) for p in (self._put_right, self._resolved)):
+                found += 1
+        return found
+
     def negated_negative(self, folded: str) -> int:
         """Angry words the customer negates ("kötü değil", "not bad"): no anger is said."""
         if self._neg is None:
@@ -391,7 +414,11 @@ class CueFinder:
         folded = WITHOUT_PROBLEM_RE.sub(" ", folded)  # "sorunsuz teslimat" reports no problem
         folded = NO_PROBLEM_RE.sub(" ", folded)  # "hiç sorun yaşamadım": nor does this
         folded = NEVER_SEEN_SUCH_RE.sub(" ", folded)  # "hiç bu kadar iyisini görmedim"
-        return self._count(self._fail, folded) + len(NEGATED_VERB_RE.findall(folded))
+        return (
+            self._count(self._fail, folded)
+            + len(NEGATED_VERB_RE.findall(folded))
+            + len(LONG_WAIT_RE.findall(folded))
+        )
 
     def sentence_weight(self, folded: str) -> int:
         """How much complaint one sentence carries: failures, negative words, topics, signals."""

@@ -419,3 +419,35 @@ def test_such_service_unacceptable_is_no_thanks(cue_finder):
     # "belə xidmət olmaz": such service is unacceptable; only "belə xidmətə görə" thanks
     assert not cues_of(cue_finder, "Bağlamanı 3 gün gec çatdırdılar, belə xidmət olmaz").put_right
     assert cues_of(cue_finder, "Bağlamanı çatdırdılar, belə xidmətə görə minnətdaram").put_right
+
+
+@pytest.mark.parametrize(
+    ("text", "failure"),
+    [
+        ("@ParcelPoint the driver waited while I ran down the stairs", False),
+        ("Calmed down now, the engineer tracked down the fault", False),
+        ("We waited 80 minutes for our food", True),
+        ("Waited over an hour on the phone", True),
+        ("The app is down again", True),
+        ("Internet down since this morning", True),
+        ("You really let me down this time", True),
+    ],
+)
+def test_down_and_waited_are_failures_only_when_they_say_so(cue_finder, text, failure):
+    assert bool(cues_of(cue_finder, text).failure) is failure
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Great, my parcel was "delivered" to a house that does not exist',
+        "Tracking says “delivered” but there is nothing here",
+        'Şikayetim "çözüldü" diye kapatılmış',
+    ],
+)
+def test_a_status_in_quotes_is_disputed(cue_finder, text):
+    assert cues_of(cue_finder, text).failure > 0
+
+
+def test_a_quoted_word_that_is_no_status_is_no_failure(cue_finder):
+    assert cues_of(cue_finder, 'Loved the "cosy corner" table, thank you').failure == 0
