@@ -92,6 +92,12 @@ NOT_DONE_RE = re.compile(
     r"|\bcould you|\bwho can|\bbe|\bbetter|\bsee|\bmust|\bneeds? to|\bhas to|\bhave to)"
     r"\W+(?:\w+\W+){0,2}$"
 )
+# The thing fixed, named by what had gone wrong with it, right after the fix: "delivered my
+# delayed bag", "found our lost luggage" (folded text): the failure is the past the fix ends
+FIXED_OBJECT_RE = re.compile(
+    r"^\s*(?:my|our|the|his|her)\s+(?:delayed|lost|missing|misdelivered|damaged|broken|wrong|"
+    r"cancelled|canceled|stuck|blocked|late|frozen|faulty)(?!\w)"
+)
 # a thank-you for a fix is a short post (X allows 280); a longer text that thanks on the way tells
 # a story
 PUT_RIGHT_MAX_CHARS = 300
@@ -372,7 +378,8 @@ class CueFinder:
             end = _clause_end(folded, m.end())
             before, after = folded[start : m.start()], folded[m.end() : end]
             asked = folded[end : end + 1] == "?" or QUESTION_AFTER_RE.match(after)
-            if asked or NOT_DONE_RE.search(before) or self._found(after):
+            described = FIXED_OBJECT_RE.sub(" ", after)  # "delivered my delayed bag"
+            if asked or NOT_DONE_RE.search(before) or self._found(described):
                 continue
             if self._damage is not None and self._damage.search(folded[start:end]):
                 continue

@@ -271,6 +271,10 @@ def test_an_unsolved_problem_is_still_a_failure(cue_finder):
         ("Tebrikler, kargomu kaybettiniz, sonra buldunuz. Sorun kalmadı!", False),
         ("Oh great, lost my bag, then it arrived a week late 👏 Thanks!", False),
         ("Thanks for nothing, it arrived", False),
+        # the thing fixed is named by what had gone wrong with it
+        ("They delivered my delayed bag to the hotel the same night. Thank you!", True),
+        ("Courier tracked down my misdelivered parcel and brought it over. Cheers", True),
+        ("Replaced my broken phone, but the new one is broken too. Thanks", False),
     ],
 )
 def test_a_problem_put_right_needs_thanks_and_nothing_wrong_after(cue_finder, text, put_right):
