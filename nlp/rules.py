@@ -98,6 +98,10 @@ FIXED_OBJECT_RE = re.compile(
     r"^\s*(?:my|our|the|his|her)\s+(?:delayed|lost|missing|misdelivered|damaged|broken|wrong|"
     r"cancelled|canceled|stuck|blocked|late|frozen|faulty)(?!\w)"
 )
+# "so much for" thanked for, not mocked: "thank you so much for", "thanks so much for" (folded)
+SINCERE_SO_MUCH_RE = re.compile(
+    r"(?<!\w)(?:thank\s+you|thanks|thank\s+u|thx|love\s+you|appreciate\s+it)\s+so\s+much\s+for"
+)
 # a thank-you for a fix is a short post (X allows 280); a longer text that thanks on the way tells
 # a story
 PUT_RIGHT_MAX_CHARS = 300
@@ -247,7 +251,8 @@ class CueFinder:
         negated = self.negated_praise(folded)
         cues.positive = max(0, cues.positive - negated)
         cues.negative = max(0, cues.negative - self.negated_negative(folded)) + negated
-        cues.sarcasm = bool(self._count(self._sarcasm, folded))
+        # "thank you so much for your help" is no "so much for next-day delivery"
+        cues.sarcasm = bool(self._count(self._sarcasm, SINCERE_SO_MUCH_RE.sub(" ", folded)))
         cues.amount = bool(AMOUNT_RE.search(folded))
         body = TRAILING_TAGS_RE.sub("", raw)
         # one question, nothing exclaimed: "...kafa mı buluyorsunuz? Robotla muhatap etmek ne?"

@@ -455,3 +455,15 @@ def test_a_status_in_quotes_is_disputed(cue_finder, text):
 
 def test_a_quoted_word_that_is_no_status_is_no_failure(cue_finder):
     assert cues_of(cue_finder, 'Loved the "cosy corner" table, thank you').failure == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "sarcasm"),
+    [
+        ("Thank you so much for your help with my birthday trip!", False),
+        ("Thanks so much for sorting it", False),
+        ("So much for next-day delivery", True),
+    ],
+)
+def test_so_much_for_is_sarcasm_unless_thanked(cue_finder, text, sarcasm):
+    assert cues_of(cue_finder, text).sarcasm is sarcasm
