@@ -426,6 +426,8 @@ class CueFinder:
         folded = WITHOUT_PROBLEM_RE.sub(" ", folded)  # "sorunsuz teslimat" reports no problem
         folded = NO_PROBLEM_RE.sub(" ", folded)  # "hiç sorun yaşamadım": nor does this
         folded = NEVER_SEEN_SUCH_RE.sub(" ", folded)  # "hiç bu kadar iyisini görmedim"
+        if self._gratitude is not None:  # "can't thank them enough", "hiç uğraştırmadılar"
+            folded = self._gratitude.sub(" ", folded)
         return (
             self._count(self._fail, folded)
             + len(NEGATED_VERB_RE.findall(folded))

@@ -275,6 +275,9 @@ def test_an_unsolved_problem_is_still_a_failure(cue_finder):
         ("They delivered my delayed bag to the hotel the same night. Thank you!", True),
         ("Courier tracked down my misdelivered parcel and brought it over. Cheers", True),
         ("Replaced my broken phone, but the new one is broken too. Thanks", False),
+        # thanks that carry a negation: "can't thank", "hiç uğraştırmadılar"
+        ("Sam tracked down my misdelivered parcel himself. Can't thank him enough.", True),
+        ("Blender kırık gelmişti, ertesi gün yenisini gönderdiler. Hiç uğraştırmadılar.", True),
     ],
 )
 def test_a_problem_put_right_needs_thanks_and_nothing_wrong_after(cue_finder, text, put_right):
