@@ -263,6 +263,7 @@ class CueFinder:
             body.endswith("?")
             and body.count("?") == 1
             and not SENTENCE_END_RE.search(body)
+            and not CONTRAST_RE.search(f" {fold_any(body)} ")  # "...geldi amma ... deyildi?"
             and len(body) <= QUESTION_MAX_CHARS
         )
         cues.double_charge = bool(DOUBLE_CHARGE_RE.search(folded))

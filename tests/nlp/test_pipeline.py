@@ -581,3 +581,29 @@ def test_a_language_id_failure_falls_back_to_the_hint_then_the_first_language(
     assert hinted.error is None and bare.error is None
     assert "1 text(s) without a language hint" in caplog.text
     assert "lingua model file unreadable" in caplog.text
+
+
+def test_a_question_after_but_is_a_complaint(analyzer):
+    text = (
+        "Qaytardığım botların pulu gəldi amma çatdırılma haqqı tutulub, "
+        "bəs qaytarma pulsuz deyildi?"
+    )
+    assert analyzer.analyze([text])[0].complaint
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@Basketly thanks for the replacement, sadly the new kettle leaks like the first one",
+        "Dəyişdirdiyiniz üçün sağ olun, təəssüf ki, yeni çaydan da birincisi kimi su sızdırır",
+    ],
+)
+def test_regret_after_thanks_is_a_sincere_complaint_not_sarcasm(analyzer, text):
+    result = analyzer.analyze([text])[0]
+    assert (result.complaint, result.irony) == (True, False)
+
+
+def test_ironic_congratulations_on_a_lost_suitcase(analyzer):
+    text = "Nə gözəl, yenə çamadanımı itirmisiniz @QartalAir, təbriklər 👏 Bu il üçüncüdür."
+    result = analyzer.analyze([text])[0]
+    assert (result.complaint, result.irony, result.sentiment.label) == (True, True, "negative")
