@@ -254,18 +254,8 @@ class CueFinder:
         # "thank you so much for your help" is no "so much for next-day delivery"
         cues.sarcasm = bool(self._count(self._sarcasm, SINCERE_SO_MUCH_RE.sub(" ", folded)))
         cues.amount = bool(AMOUNT_RE.search(folded))
-        body = TRAILING_TAGS_RE.sub("", raw)
-        # one question, nothing exclaimed: "...kafa mı buluyorsunuz? Robotla muhatap etmek ne?"
-        # asks nothing, it protests
-        # asks nothing, it protests; a long text that ends in a question argues a point
         cues.why = bool(WHY_RE.search(folded))
-        cues.question = (
-            body.endswith("?")
-            and body.count("?") == 1
-            and not SENTENCE_END_RE.search(body)
-            and not CONTRAST_RE.search(f" {fold_any(body)} ")  # "...geldi amma ... deyildi?"
-            and len(body) <= QUESTION_MAX_CHARS
-        )
+        cues.question = one_short_question(raw)
         cues.double_charge = bool(DOUBLE_CHARGE_RE.search(folded))
         cues.irony_marker = cues.irony_marker or cues.sarcasm
         # "iade kargom" is the parcel being returned, not a request for money back
@@ -441,6 +431,25 @@ class CueFinder:
         score += sum(1 for e in self.taxonomy.categories.values() if e.find(folded))
         score += sum(1 for e in self.taxonomy.signals.values() if e.find(folded))
         return score
+
+
+def one_short_question(raw: str) -> bool:
+    """The whole post is one short question, links and tags aside ("Is there a student discount?
+    @CozyCafe").
+
+    Not "...kafa mı buluyorsunuz? Robotla muhatap etmek ne?" (two: a protest), not "the boiler is
+    dripping water. Who do I contact?" (a fault stated first), not "...pulu geldi amma ... pulsuz
+    deyildi?" (a grievance before "but"), and not a long text that ends in a question (it argues
+    a point).
+    """
+    body = TRAILING_TAGS_RE.sub("", raw)
+    return (
+        body.endswith("?")
+        and body.count("?") == 1
+        and not SENTENCE_END_RE.search(body)
+        and not CONTRAST_RE.search(f" {fold_any(body)} ")
+        and len(body) <= QUESTION_MAX_CHARS
+    )
 
 
 def _clause_start(folded: str, pos: int) -> int:
