@@ -165,6 +165,27 @@ def test_a_churn_threat_never_promises_no_penalty():
         assert ("isn't mine to give alone" in answer) is over
 
 
+# words that offer the customer money in a prepared answer, per language
+MONEY_OFFERS = {
+    "tr": ("para iadesi", "iade ederim", "paranızı"),
+    "az": ("pulun qaytarılması", "qaytararam", "pulunuzu"),
+    "en": ("money back", "refund of", "refund up to", "a refund"),
+}
+
+
+@pytest.mark.parametrize("language", ["tr", "az", "en"])
+def test_no_packaged_answer_offers_money_without_the_agents_limit(language):
+    """An answer that offers money back names the limit, or names the amount and has an
+    `answer_over` for an amount above the limit (the brief picks it then)."""
+    for entry in load_playbook().entries:
+        text = entry.text[language]
+        for key in ("answer", "answer_over"):
+            body = text.get(key) or ""
+            if any(word in body.lower() for word in MONEY_OFFERS[language]):
+                bounded = "{amount}" in body and key == "answer" and "answer_over" in text
+                assert "{limit}" in body or bounded, (entry.id, key, body)
+
+
 @pytest.mark.parametrize("language", ["tr", "az", "en"])
 def test_no_packaged_answer_keeps_an_open_slot(language):
     for entry in load_playbook().entries:
