@@ -283,8 +283,12 @@ class CueFinder:
         cues.put_right = self.put_right(folded, cues)
         # "heç bir problem olmadı" names no product defect
         topical = NO_PROBLEM_RE.sub(" ", WITHOUT_PROBLEM_RE.sub(" ", folded))
-        for name, entry in self.taxonomy.categories.items():
-            spans = entry.find(topical)
+        found = {name: entry.find(topical) for name, entry in self.taxonomy.categories.items()}
+        for name, spans in found.items():
+            # a word inside another topic's longer phrase is that topic's: "gecikme faizi" is a
+            # late-payment fee (billing), not a late delivery
+            others = [o for other, os_ in found.items() if other != name for o in os_]
+            spans = [s for s in spans if not any(_inside(s, o) for o in others)]
             if spans:
                 cues.category_hits[name] = len(spans)
                 cues.first_hit[name] = spans[0][0]
@@ -431,6 +435,11 @@ class CueFinder:
         score += sum(1 for e in self.taxonomy.categories.values() if e.find(folded))
         score += sum(1 for e in self.taxonomy.signals.values() if e.find(folded))
         return score
+
+
+def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
+    """`span` lies within `other` and is shorter."""
+    return other[0] <= span[0] and span[1] <= other[1] and span[1] - span[0] < other[1] - other[0]
 
 
 def one_short_question(raw: str) -> bool:

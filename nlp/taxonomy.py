@@ -60,16 +60,40 @@ class Taxonomy:
         return entry.label(language) if entry else name
 
 
+GAP = "*"  # in a keyword phrase: up to GAP_WORDS other words ("card * blocked")
+GAP_WORDS = 3
+
+
+def _gapped(pieces: list[str]) -> str:
+    """The regex of a phrase with gaps: the word before a gap may go on ("card's", "hesabım")."""
+    groups: list[list[str]] = [[]]
+    for piece in pieces:
+        if piece == GAP:
+            groups.append([])
+        else:
+            groups[-1].append(piece)
+    bodies = [r"\s+".join(re.escape(p) for p in group) for group in groups if group]
+    return (rf"\S*(?:\s+\S+){{0,{GAP_WORDS}}}?\s+").join(bodies)
+
+
 def compile_keywords(keywords: dict[str, list[str]]) -> re.Pattern[str] | None:
-    """One regex over all languages' keywords: word-prefix match, or whole word with "="."""
+    """One regex over all languages' keywords: word-prefix match, or whole word with "=".
+
+    Words in a phrase follow each other; a `*` between them allows up to three other words
+    ("card * blocked" also finds "card's been blocked", "hesabım * bağlı" "hesabım hələ də bağlıdır").
+    """
     parts = []
     for words in keywords.values():
         for word in words:
             whole = word.startswith("=")
             folded = fold_any(word.lstrip("=").strip())
-            if not folded:
+            if not folded or folded == GAP:
                 continue
-            body = r"\s+".join(re.escape(piece) for piece in folded.split())
+            pieces = folded.split()
+            if GAP in pieces:
+                body = _gapped(pieces)
+            else:
+                body = r"\s+".join(re.escape(piece) for piece in pieces)
             parts.append(body + (r"(?!\w)" if whole else ""))
     if not parts:
         return None
