@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from callbrief.foundation.errors import ConfigError
-from callbrief.nlp.taxonomy import load_taxonomy
+from callbrief.nlp.taxonomy import compile_keywords, load_taxonomy
 from callbrief.nlp.text import fold_any
 
 PLAYBOOK = Path(__file__).parents[2] / "briefs" / "playbook.yaml"
@@ -91,6 +91,33 @@ def test_keywords_match_word_starts_and_whole_words(taxonomy):
     outage = taxonomy.categories["outage"]
     assert outage.find(fold_any("your site is down again"))
     assert not outage.find(fold_any("the download was quick"))
+
+
+@pytest.mark.parametrize(
+    ("keyword", "text", "found"),
+    [
+        ("card * blocked", "my card's been blocked abroad", True),
+        ("card * blocked", "card blocked", True),
+        ("card * blocked", "the card I use for a b c d blocked", False),  # more than three words
+        ("hesabım * bağlı", "Hesabım hələ də bağlıdır", True),
+        ("hesabım * bağlı", "hesabim hele de baglidir", True),  # typed without the letters
+        ("kombi * ariza", "kombimiz sürekli arıza veriyor", True),
+    ],
+)
+def test_a_gap_in_a_keyword_allows_up_to_three_words(keyword, text, found):
+    pattern = compile_keywords({"en": [keyword]})
+    assert pattern is not None
+    assert bool(pattern.search(fold_any(text))) is found
+
+
+def test_a_word_inside_another_topics_phrase_counts_for_that_topic_only():
+    from callbrief.nlp.rules import CueFinder
+
+    finder = CueFinder(load_taxonomy())
+    text = "Otomatik ödeme talimatım varken gecikme faizi kesiyorsunuz"
+    cues = finder.find(fold_any(text), text)
+    assert "billing" in cues.category_hits
+    assert "delivery" not in cues.category_hits  # "gecikme" alone is a late delivery
 
 
 def test_config_extends_keywords_without_losing_defaults():
