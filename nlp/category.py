@@ -132,14 +132,16 @@ class CategoryPicker:
             return self.names[best]
         if not complaint:
             return None
-        if head is not None and float(head.max()) >= max(self.head_min, self.w.head_min_floor):
+        stated = cues.failure or cues.negative or cues.harm
+        bare = not stated and bool(cues.asks or cues.signals)
+        floor = self.w.head_min_bare if bare else self.w.head_min_floor
+        if head is not None and float(head.max()) >= max(self.head_min, floor):
             # the head was trained on complaints that name no keyword too: trust a clear lead,
             # also beside an ask or a threat ("the fare refunded as miles, I want cash": the
             # refund is the topic). Our labelled complaints all have a named category, so dev
             # cannot tune when to give none: the floor keeps `other` where the head is unsure
             return self.names[int(head.argmax())]
-        stated = cues.failure or cues.negative or cues.harm
-        if not stated and (cues.asks or cues.signals):
+        if bare:
             # a bare threat or demand says what the customer will do, not what went wrong
             return None
         if head is not None:

@@ -82,8 +82,9 @@ def test_a_keyword_less_complaint_takes_the_head_only_when_it_is_sure(taxonomy, 
     picker = CategoryPicker(taxonomy, None, head_classes=names)
     n = normalise("Your new advert is offensive, shame on you")
     cues = cue_finder.find(n.folded, n.clean)
-    assert picker.pick(None, cues, True, _head(picker, staff_behavior=0.41)) == "other"
-    assert picker.pick(None, cues, True, _head(picker, staff_behavior=0.8)) == "staff_behavior"
+    # below the floor (0.3) the head is unsure: `other`, not a guess
+    assert picker.pick(None, cues, True, _head(picker, staff_behavior=0.25)) == "other"
+    assert picker.pick(None, cues, True, _head(picker, staff_behavior=0.4)) == "staff_behavior"
 
 
 def test_an_ask_beside_a_keyword_less_complaint_keeps_the_heads_topic(taxonomy, cue_finder):
@@ -95,7 +96,8 @@ def test_an_ask_beside_a_keyword_less_complaint_keeps_the_heads_topic(taxonomy, 
     cues = cue_finder.find(n.folded, n.clean)
     assert cues.asks and not cues.category_hits
     assert picker.pick(None, cues, True, _head(picker, refund_return=0.9)) == "refund_return"
-    # an unsure head beside a bare demand still names nothing
+    # a bare demand needs a sure head (0.7): at 0.6 it still names nothing
     bare = normalise("I want a manager to call me today")
     bare_cues = cue_finder.find(bare.folded, bare.clean)
-    assert picker.pick(None, bare_cues, True, _head(picker, outage=0.3)) == "other"
+    assert picker.pick(None, bare_cues, True, _head(picker, outage=0.6)) == "other"
+    assert picker.pick(None, bare_cues, True, _head(picker, unreachable=0.8)) == "unreachable"

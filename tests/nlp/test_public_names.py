@@ -16,7 +16,8 @@ COVERAGE = [
     ("categories", "staff_behavior", "Kuryeniz kapıda bana hakaret etti, özür bekliyorum"),
     ("categories", "refund_return", "I returned the item a month ago and still no refund"),
     ("categories", "account_access", "Hesabıma giriş yapamıyorum, SMS kodu gelmiyor"),
-    ("categories", "other", "Your new advert is offensive, shame on you"),
+    # a bare demand names no topic
+    ("categories", "other", "I want a manager to call me today"),
     ("asks", "refund", "Kargom gelmedi, paramı iade edin"),
     ("asks", "replacement", "Ürün kırık geldi, yenisini gönderin"),
     ("asks", "repair", "Modem yine arızalı, lütfen teknisyen gönderip tamir edin"),
