@@ -381,8 +381,8 @@ class CueFinder:
             described = FIXED_OBJECT_RE.sub(" ", after)  # "delivered my delayed bag"
             if asked or NOT_DONE_RE.search(before) or self._found(described):
                 continue
-            if self._damage is not None and self._damage.search(folded[start:end]):
-                continue
+            if self._damage is not None and self._damage.search(before + " " + described):
+                continue  # "arrived smashed"; not "replaced my faulty soundbar"
             last_end = end
         if last_end < 0:
             return False

@@ -552,6 +552,7 @@ def main(argv: list[str] | None = None) -> None:
         existing = load_heads(args.out)
         _fit_label_heads(pairs, existing, encoder, log)
         existing.meta["tuning"] = tune(existing, encoder, dev, log)
+        existing.meta["date"] = dt.date.today().isoformat()  # the model version analyses carry
         save_heads(args.out, existing.heads, existing.meta, existing.exemplars)
         log(f"refitted the label heads in {args.out}")
         return
@@ -562,6 +563,7 @@ def main(argv: list[str] | None = None) -> None:
                 tune_category(existing, label_rows(pairs, "dev"), encoder, log)
             )
         existing.meta["tuning"] = tune(existing, encoder, dev, log)
+        existing.meta["date"] = dt.date.today().isoformat()
         save_heads(args.out, existing.heads, existing.meta, existing.exemplars)
         log(f"retuned {args.out}")
         return

@@ -222,6 +222,12 @@ PUT_RIGHT = [
     # read right before too: the floor in Azerbaijani
     "Kartım bloklanmışdı, bir zənglə açıldı. Çox sağ olun @XezineBank",
     "Hesabımdan iki dəfə pul çıxılmışdı, @XezineBank dərhal qaytardı. Çox sağ olun.",
+    # 2026-12-03, written after blind posts read as complaints: other words for a fix and thanks
+    "Kesinti nihayet giderildi, gelen teknisyen çok ilgiliydi. Emeğinize sağlık @NetKule",
+    "İade param bir günde hesabıma yattı, hiç beklemiyordum. Helal olsun @Pazarium",
+    "Pulum bir günə geri qaytarıldı, düzü gözləmirdim. Sağolun @Bazarliq",
+    "@Tekora replaced my faulty headphones with no questions asked. Class act.",
+    "My claim with @Shieldly was sorted the same day, didn't think that was possible. Hats off.",
 ]
 
 
@@ -285,6 +291,8 @@ def test_a_double_charge_is_no_repeat_contact_unless_they_say_so(analyzer, text,
         "When is it coming back on? @EmberEnergyUK",
         "Sokağımızda 2 gündür doğalgaz yok, bu gece eksi derece ve evde bebek var @IsiltiEnerji",
         "Küçəmizdə 2 gündür qaz yoxdur, gecə sıfırdan aşağı olacaq, evdə körpə var @alovqaz",
+        "Kombimiz yine arıza veriyor, dışarısı eksi 6 derece ve evde 82 yaşında annem var @Isikgaz",
+        "Çamadanım gəlmədi, içində qızımın dərmanları var, nə vaxt tapılacaq? @QanadAir",
     ],
 )
 def test_a_safety_risk_without_a_safety_word_is_negative_and_a_case(analyzer, text):
