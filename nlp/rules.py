@@ -216,6 +216,7 @@ class CueFinder:
         self._freezing = compile_keywords(lex.get("freezing") or {})
         self._medicine = compile_keywords(lex.get("medicine") or {})
         self._figurative = compile_keywords(lex.get("figurative") or {})
+        self._joining = compile_keywords(lex.get("joining") or {})
         self._priority = {
             name: compile_keywords(spec.get("keywords") or {})
             for name, spec in (lex.get("priority_cues") or {}).items()
@@ -263,6 +264,8 @@ class CueFinder:
         asks = {n for n, e in self.taxonomy.asks.items() if e.find(ask_text)}
         # "lezzet patlaması", "the bill shocked me": a turn of phrase raises no signal
         literal = self._figurative.sub(" ", folded) if self._figurative else folded
+        if self._joining is not None:  # "numaramı size taşımak istiyorum" is no churn
+            literal = self._joining.sub(" ", literal)
         signals = {n for n, e in self.taxonomy.signals.items() if e.find(literal)}
         if IRONY in signals:
             # irony is not a keyword hit: the pipeline emits it from the irony decision, which

@@ -282,6 +282,19 @@ def test_a_double_charge_is_no_repeat_contact_unless_they_say_so(analyzer, text,
 @pytest.mark.parametrize(
     "text",
     [
+        "@SimaTel nömrəmi başqa operatordan sizə keçirmək istəyirəm, hansı sənədlər lazımdır?",
+        "@DalgaMobil başka operatördeki numaramı size taşıyabilir miyim?",
+        "I'm switching to you from Brightwave, can I keep my number?",
+    ],
+)
+def test_coming_to_the_brand_is_no_churn(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert "churn_threat" not in a.signals and not a.complaint, a
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "@CrumbEats chicken was raw in the middle. Pink. I nearly gave it to my 5 year old.",
         "Tavuk içi çiğ geldi, neredeyse 5 yaşındaki oğluma yediriyordum @LokmaApp",
         "Toyuq çiy gəldi, az qala 5 yaşlı uşağıma yedirəcəkdim @dadli_az",
