@@ -13,9 +13,18 @@ EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 _NUMBER = r"\d{1,3}(?:[.,\s]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _CURRENCY_AFTER = r"(?:TL|TRY|₺|lira|manat|AZN|₼|USD|EUR|GBP|dollars?|euros?|pounds?|\$|€|£)"
 _CURRENCY_BEFORE = r"(?:₺|\$|€|₼|£|TL|USD|EUR|AZN|GBP)"
+# Azerbaijani and Turkish put case endings straight onto the word: "25 manatdan", "120 manatımı",
+# "50 liraya" (the ending is left out of the amount)
+_SUFFIXED = r"(?:manat|lira)(?=[a-zçğıöşüə]+(?!\w))"
 AMOUNT_RE = re.compile(
     rf"(?:(?<![\w]){_CURRENCY_BEFORE}\s?(?:{_NUMBER})(?!\d))"
-    rf"|(?:(?<![\d.,])(?:{_NUMBER})\s?{_CURRENCY_AFTER}(?!\w))",
+    rf"|(?:(?<![\d.,])(?:{_NUMBER})\s?(?:{_CURRENCY_AFTER}(?!\w)|{_SUFFIXED}))",
+    re.IGNORECASE,
+)
+# A web address written without http or www ("sepetim.com.tr/sifremi-unuttum", "bazarliq.az/x")
+BARE_URL_RE = re.compile(
+    r"(?<![\w@./-])(?:[a-z0-9][a-z0-9-]*\.)+(?:com|net|org|az|tr|uk|io|co|info|app|shop|me)"
+    r"(?:\.[a-z]{2})?(?:/[^\s<>\"']*)?(?![\w@])",
     re.IGNORECASE,
 )
 # Phones: +90 5xx, 0 5xx (tr), +994 / 0 50,51,55,70,77,99 (az), US style; at least 10 digits.
@@ -112,6 +121,8 @@ class EntityExtractor:
             add("url", *m.span())
         for m in EMAIL_RE.finditer(text):
             add("email", *m.span())
+        for m in BARE_URL_RE.finditer(text):
+            add("url", *m.span())
         for m in CODE_RE.finditer(text):
             if sum(ch.isdigit() for ch in m.group()) >= 5:  # "COVID19" is not an order
                 add("order_id", *m.span())

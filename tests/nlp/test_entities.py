@@ -89,5 +89,24 @@ def test_products_named_with_a_model_token_in_every_language():
 def test_flight_gate_and_plain_counts_are_not_products():
     assert pairs("Cancelled Flight 4 times this month, stuck at Gate M13") == []
     assert pairs("Paketim 3 gündür gelmedi") == []
-    assert pairs("Ulduz Mobil 10 manatlıq paket aldım, 2 günə bitdi") == []  # the demo's post
+    # the demo's post: the package's price is an amount, the package no product
+    assert pairs("Ulduz Mobil 10 manatlıq paket aldım, 2 günə bitdi") == [("amount", "10 manat")]
     assert pairs("THE WORST AIRLINE 2 HOURS LATE") == []
+
+
+def test_amounts_with_a_case_ending_keep_the_amount_only():
+    found = pairs("Tarifi 25 manatdan 32 manata qaldırıb, 120 manatımı qaytarın, 150 liraya aldım")
+    assert [t for k, t in found if k == "amount"] == [
+        "25 manat",
+        "32 manat",
+        "120 manat",
+        "150 lira",
+    ]
+
+
+def test_a_web_address_without_http_is_a_url_and_an_email_stays_an_email():
+    found = pairs("sepetim.com.tr/sifremi-unuttum hata veriyor, destek@sepetim.com.tr da yanıtsız")
+    assert ("url", "sepetim.com.tr/sifremi-unuttum") in found
+    assert ("email", "destek@sepetim.com.tr") in found
+    assert not [t for k, t in found if k == "url" and "@" in t]
+    assert pairs("e.g. this, or i.e. that") == []
