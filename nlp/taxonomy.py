@@ -80,7 +80,7 @@ def compile_keywords(keywords: dict[str, list[str]]) -> re.Pattern[str] | None:
     """One regex over all languages' keywords: word-prefix match, or whole word with "=".
 
     Words in a phrase follow each other; a `*` between them allows up to three other words
-    ("card * blocked" also finds "card's been blocked", "hesabım * bağlı" "hesabım hələ də bağlıdır").
+    ("card * blocked" finds "card's been blocked", "hesabım * bağlı" "hesabım hələ də bağlıdır").
     """
     parts = []
     for words in keywords.values():

@@ -339,6 +339,27 @@ def labelled_split(line_no: int) -> str:
 
 def labelled(root: Path | None = None, folder: Path = LABELLED_DIR) -> Iterator[Example | None]:
     """Our own tr/az/en posts (nlp/training/labelled/, MIT): every label the pipeline outputs."""
+    yield from _own_posts(folder, "labelled", labelled_split)
+
+
+BLIND_DIR = Path(__file__).with_name("blind")
+BLIND = "blind"
+
+
+def blind_split(line_no: int) -> str:
+    """Even lines dev (read for error analysis on 2026-12-03), odd lines test (scored only)."""
+    return "dev" if line_no % 2 == 0 else "test"
+
+
+def blind(folder: Path = BLIND_DIR) -> Iterator[Example]:
+    """Posts written apart from this code by a writer who read neither it nor its word lists
+    (nlp/training/blind/, MIT): for evaluation only, no training command loads them."""
+    yield from _own_posts(folder, BLIND, blind_split)
+
+
+def _own_posts(
+    folder: Path, dataset: str, split_of_line: Callable[[int], str]
+) -> Iterator[Example]:
     for lang in ("tr", "az", "en"):
         path = folder / f"{lang}.jsonl"
         if not path.is_file():
@@ -350,10 +371,10 @@ def labelled(root: Path | None = None, folder: Path = LABELLED_DIR) -> Iterator[
             complaint = bool(row["complaint"])
             category = row.get("category") if complaint else None
             yield Example(
-                "labelled",
+                dataset,
                 lang,
                 " ".join(row["text"].split()),
-                labelled_split(n),
+                split_of_line(n),
                 sentiment=row["sentiment"],
                 complaint=complaint,
                 category=category,
@@ -459,13 +480,19 @@ def check_data_dir(data_dir: Path) -> Path:
 
 
 def load(
-    data_dir: Path, splits: tuple[str, ...] = SPLITS, labelled_dir: Path | None = LABELLED_DIR
+    data_dir: Path,
+    splits: tuple[str, ...] = SPLITS,
+    labelled_dir: Path | None = LABELLED_DIR,
+    blind_dir: Path | None = None,
 ) -> list[Example]:
-    """Every example of the data sets under `data_dir` and of our own posts in `labelled_dir`
-    (None: without them), in the given splits, capped."""
+    """Every example of the data sets under `data_dir`, of our own posts in `labelled_dir` and of
+    the blind posts in `blind_dir` (None: without them; evaluate passes BLIND_DIR, training
+    never does), in the given splits, capped."""
     root = check_data_dir(data_dir)
     ours = labelled(folder=labelled_dir) if labelled_dir is not None else iter(())
     out: list[Example] = [ex for ex in ours if ex is not None and ex.split in splits]
+    if blind_dir is not None:
+        out.extend(ex for ex in blind(blind_dir) if ex.split in splits)
     for name, loader in LOADERS.items():
         try:
             examples = [ex for ex in loader(root) if ex is not None]

@@ -19,12 +19,13 @@ import numpy as np
 
 from callbrief.foundation.errors import CallbriefError, ConfigError
 from callbrief.foundation.settings import NlpSettings
-from callbrief.nlp.training.data import Example, check_data_dir, load
+from callbrief.nlp.training.data import BLIND, BLIND_DIR, Example, check_data_dir, load
 from callbrief.nlp.training.embed import DEFAULT_CACHE, embed_cached
 from callbrief.nlp.types import TextContext
 
 LANGS = ["tr", "az", "en"]
 LABELLED = "labelled"
+OWN = frozenset({LABELLED, BLIND})  # our posts and the blind ones: every label is scored
 
 
 def _f1(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
@@ -62,7 +63,7 @@ def score(examples: Sequence[Example], analyses: Sequence[Any]) -> list[dict[str
     complaints: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, ex in enumerate(examples):
         groups[(ex.dataset, ex.language, ex.split)].append(i)
-        if ex.complaint is not None and ex.dataset != LABELLED:
+        if ex.complaint is not None and ex.dataset not in OWN:
             # the public sets pooled per language, as the model card has reported them;
             # our own posts are scored apart (below)
             complaints[(ex.language, ex.split)].append(i)
@@ -139,16 +140,21 @@ def _micro_f1(gold: Sequence[set[str]], pred: Sequence[set[str]]) -> float:
 def _label_rows(examples: Sequence[Example], analyses: Sequence[Any]) -> list[dict[str, Any]]:
     """Our own posts: complaint, category, asks, signals, irony and entities, per language."""
     rows: list[dict[str, Any]] = []
-    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for i, ex in enumerate(examples):
-        if ex.dataset == LABELLED:
-            groups[(ex.language, ex.split)].append(i)
-    for (lang, split), idx in sorted(groups.items()):
+        if ex.dataset in OWN:
+            groups[(ex.dataset, ex.language, ex.split)].append(i)
+    for (dataset, lang, split), idx in sorted(groups.items()):
         exs, got = [examples[i] for i in idx], [analyses[i] for i in idx]
 
         def add(metric: str, value: float, n: int) -> None:
-            rows.append(_row(LABELLED, lang, split, metric, value, n))  # noqa: B023
+            rows.append(_row(dataset, lang, split, metric, value, n))  # noqa: B023
 
+        add(  # the issue's "unseen posts" table reports accuracy
+            "sentiment_accuracy",
+            _accuracy([e.sentiment for e in exs], [a.sentiment.label for a in got]),
+            len(idx),
+        )
         add(
             "complaint_macro_f1",
             _f1([str(e.complaint) for e in exs], [str(a.complaint) for a in got]),
@@ -205,7 +211,7 @@ def run(
     from callbrief.nlp.text import normalise
 
     check_data_dir(data_dir)
-    examples = load(data_dir, splits)
+    examples = load(data_dir, splits, blind_dir=BLIND_DIR)
     if not examples:
         raise CallbriefError(f"No labelled examples found under {data_dir}.")
     if analyzer is None:

@@ -162,3 +162,18 @@ def test_cli_evaluate_scores_only_the_split_asked_for(data_dir):
     assert not any(" dev " in line for line in result.output.splitlines())
     for metric in ("category_accuracy", "asks_micro_f1", "signals_micro_f1", "entity_recall"):
         assert metric in result.output
+
+
+def test_blind_posts_are_scored_but_never_trained_on(data_dir):
+    from callbrief.nlp.training.data import BLIND, BLIND_DIR
+
+    assert not [ex for ex in load(data_dir) if ex.dataset == BLIND]  # what train.py calls
+    posts = [
+        ex for ex in load(data_dir, ("dev", "test"), blind_dir=BLIND_DIR) if ex.dataset == BLIND
+    ]
+    assert {ex.language for ex in posts} == {"tr", "az", "en"}
+    for lang in ("tr", "az", "en"):
+        mine = [ex for ex in posts if ex.language == lang]
+        assert [ex.split for ex in mine[:4]] == ["dev", "test", "dev", "test"]
+        assert sum(ex.split == "test" for ex in mine) == len(mine) // 2
+    assert not [ex for ex in load(data_dir, ("train",), blind_dir=BLIND_DIR) if ex.dataset == BLIND]
