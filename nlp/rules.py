@@ -215,8 +215,10 @@ class CueFinder:
         self._no_heating = compile_keywords(lex.get("no_heating") or {})
         self._freezing = compile_keywords(lex.get("freezing") or {})
         self._medicine = compile_keywords(lex.get("medicine") or {})
-        self._figurative = compile_keywords(lex.get("figurative") or {})
-        self._joining = compile_keywords(lex.get("joining") or {})
+        # blanked before signals: figures of speech, and customers coming to the brand
+        self._not_literal = [
+            p for p in (compile_keywords(lex.get(k) or {}) for k in ("figurative", "joining")) if p
+        ]
         self._priority = {
             name: compile_keywords(spec.get("keywords") or {})
             for name, spec in (lex.get("priority_cues") or {}).items()
@@ -263,9 +265,10 @@ class CueFinder:
         ask_text = self._not_refund.sub(" ", folded) if self._not_refund else folded
         asks = {n for n, e in self.taxonomy.asks.items() if e.find(ask_text)}
         # "lezzet patlaması", "the bill shocked me": a turn of phrase raises no signal
-        literal = self._figurative.sub(" ", folded) if self._figurative else folded
-        if self._joining is not None:  # "numaramı size taşımak istiyorum" is no churn
-            literal = self._joining.sub(" ", literal)
+        # ("numaramı size taşımak istiyorum" is no churn)
+        literal = folded
+        for pattern in self._not_literal:
+            literal = pattern.sub(" ", literal)
         signals = {n for n, e in self.taxonomy.signals.items() if e.find(literal)}
         if IRONY in signals:
             # irony is not a keyword hit: the pipeline emits it from the irony decision, which

@@ -64,8 +64,9 @@ GAP = "*"  # in a keyword phrase: up to GAP_WORDS other words ("card * blocked")
 GAP_WORDS = 3
 
 
-def _gapped(pieces: list[str]) -> str:
-    """The regex of a phrase with gaps: the word before a gap may go on ("card's", "hesabım")."""
+def _phrase(pieces: list[str]) -> str:
+    """The regex of one folded phrase: its words in a row, where a gap allows up to GAP_WORDS
+    others and the word before it may go on ("card's", "hesabım")."""
     groups: list[list[str]] = [[]]
     for piece in pieces:
         if piece == GAP:
@@ -89,11 +90,7 @@ def compile_keywords(keywords: dict[str, list[str]]) -> re.Pattern[str] | None:
             folded = fold_any(word.lstrip("=").strip())
             if not folded or folded == GAP:
                 continue
-            pieces = folded.split()
-            if GAP in pieces:
-                body = _gapped(pieces)
-            else:
-                body = r"\s+".join(re.escape(piece) for piece in pieces)
+            body = _phrase(folded.split())
             parts.append(body + (r"(?!\w)" if whole else ""))
     if not parts:
         return None

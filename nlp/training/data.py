@@ -315,6 +315,7 @@ def cfpb(root: Path) -> Iterator[Example | None]:
 
 
 LABELLED_DIR = Path(__file__).with_name("labelled")
+LABELLED = "labelled"
 # the first 300 lines of each file: the held-out part scored since 2026-12-01 is drawn from them
 LABELLED_TEST_LINES = 300
 # the first 324 lines were written from one plan in all three languages (line n says much the same
@@ -339,7 +340,7 @@ def labelled_split(line_no: int) -> str:
 
 def labelled(root: Path | None = None, folder: Path = LABELLED_DIR) -> Iterator[Example | None]:
     """Our own tr/az/en posts (nlp/training/labelled/, MIT): every label the pipeline outputs."""
-    yield from _own_posts(folder, "labelled", labelled_split)
+    yield from _own_posts(folder, LABELLED, labelled_split)
 
 
 BLIND_DIR = Path(__file__).with_name("blind")

@@ -19,12 +19,18 @@ import numpy as np
 
 from callbrief.foundation.errors import CallbriefError, ConfigError
 from callbrief.foundation.settings import NlpSettings
-from callbrief.nlp.training.data import BLIND, BLIND_DIR, Example, check_data_dir, load
+from callbrief.nlp.training.data import (
+    BLIND,
+    BLIND_DIR,
+    LABELLED,
+    Example,
+    check_data_dir,
+    load,
+)
 from callbrief.nlp.training.embed import DEFAULT_CACHE, embed_cached
 from callbrief.nlp.types import TextContext
 
 LANGS = ["tr", "az", "en"]
-LABELLED = "labelled"
 OWN = frozenset({LABELLED, BLIND})  # our posts and the blind ones: every label is scored
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from callbrief.foundation.errors import ConfigError
 from callbrief.nlp.training import evaluate
-from callbrief.nlp.training.data import LABELLED_TWIN_LINES, load, split_of
+from callbrief.nlp.training.data import BLIND, BLIND_DIR, LABELLED_TWIN_LINES, load, split_of
 
 
 def _write(path, header, rows):  # type: ignore[no-untyped-def]
@@ -165,8 +165,6 @@ def test_cli_evaluate_scores_only_the_split_asked_for(data_dir):
 
 
 def test_blind_posts_are_scored_but_never_trained_on(data_dir):
-    from callbrief.nlp.training.data import BLIND, BLIND_DIR
-
     assert not [ex for ex in load(data_dir) if ex.dataset == BLIND]  # what train.py calls
     posts = [
         ex for ex in load(data_dir, ("dev", "test"), blind_dir=BLIND_DIR) if ex.dataset == BLIND
