@@ -209,9 +209,8 @@ def label_examples(root: Path, examples: list[dict], taxonomy) -> list[dict]:
     by_text = {ex["text"]: ex for ex in examples}
     extra: list[dict] = []
     for ex in load(root, ("train",)):
-        if ex.dataset != LABELLED and ex.dataset not in LABEL_SETS:
-            continue
-        if ex.dataset not in (LABELLED,) and ex.irony is None and not ex.category:
+        weak = ex.dataset != LABELLED
+        if weak and (ex.dataset not in LABEL_SETS or (ex.irony is None and not ex.category)):
             continue  # a weak set's text with none of these labels adds nothing here
         text = " ".join(ex.text.split())[:MAX_CHARS]
         row = by_text.get(text)
@@ -493,7 +492,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"lower layers cached in {time.time() - t0:.0f}s", flush=True)
     sent = torch.tensor([LABEL[ex["sent"]] if ex["sent"] else -100 for ex in data])
     comp = torch.tensor([-1.0 if ex["comp"] is None else float(ex["comp"]) for ex in data])
-    extra: dict = {}  # name -> (targets, known mask, kind)
+    extra: dict = {}  # "cat", "irony": targets (-100 / -1 unknown); "asks", "sig": (targets, known)
     if args.labels:
         cats = list(taxonomy.categories)
         extra["cat"] = torch.tensor(
