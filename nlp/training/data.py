@@ -35,6 +35,11 @@ class Example:
     entities: tuple[tuple[str, str], ...] | None = None  # (kind, text)
 
 
+def clip(text: str) -> str:
+    """A text as every training and evaluation step sees it: whitespace tidied, cut to MAX_CHARS."""
+    return " ".join(text.split())[:MAX_CHARS]
+
+
 def split_of(text: str) -> str:
     """A text's split, from a salted hash: 70% train, 15% dev, 15% test, stable across runs."""
     bucket = int(hashlib.sha256(f"{SEED}\x00{text}".encode()).hexdigest(), 16) % 100
@@ -49,7 +54,7 @@ def _rows(path: Path, encoding: str = "utf-8-sig") -> Iterator[dict[str, str]]:
 def _make(
     dataset: str, language: str, text: str, split: str | None = None, **labels: object
 ) -> Example | None:
-    text = " ".join(text.split())[:MAX_CHARS]
+    text = clip(text)
     if len(text) < 3:
         return None
     return Example(dataset, language, text, split or split_of(text), **labels)  # type: ignore[arg-type]
@@ -214,7 +219,7 @@ def cs412(root: Path) -> Iterator[Example | None]:
         label = row["label3"].strip()
         if label not in SENTIMENTS:
             continue
-        text = " ".join(row["text"].split())[:MAX_CHARS]
+        text = clip(row["text"])
         split = "test" if row["split"].strip() == "test" else None
         if split is None:
             split = "dev" if split_of(text) != "train" else "train"

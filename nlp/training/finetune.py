@@ -36,9 +36,9 @@ import numpy as np
 from callbrief.nlp.e5file import E5File, apply_delta, load_delta, save_delta
 from callbrief.nlp.training.data import (
     LABELLED,
-    MAX_CHARS,
     SENTIMENTS,
     check_data_dir,
+    clip,
     load,
     split_of,
 )
@@ -81,7 +81,7 @@ def training_examples(root: Path, seed: int = 1) -> list[dict]:
         comp: bool | None = None,
         split: str | None = None,
     ) -> None:
-        text = " ".join(text.split())[:MAX_CHARS]
+        text = clip(text)
         if len(text) >= 3 and (split or split_of(text)) == "train":
             out.append({"ds": ds, "lang": lang, "text": text, "sent": sent, "comp": comp})
 
@@ -158,7 +158,7 @@ def training_examples(root: Path, seed: int = 1) -> list[dict]:
 
     def sikayetvar(p):
         for r in _rows(p):
-            full = " ".join(f"{r['title'].strip()}. {r['full_text'].strip()}".split())[:MAX_CHARS]
+            full = clip(f"{r['title'].strip()}. {r['full_text'].strip()}")
             split = split_of(full)  # the title goes where its complaint goes
             add("sikayetvar", "tr", full, "negative", True, split)
             add("sikayetvar_titles", "tr", r["title"], "negative", True, split)
@@ -212,7 +212,7 @@ def label_examples(root: Path, examples: list[dict], taxonomy) -> list[dict]:
         weak = ex.dataset != LABELLED
         if weak and (ex.dataset not in LABEL_SETS or (ex.irony is None and not ex.category)):
             continue  # a weak set's text with none of these labels adds nothing here
-        text = " ".join(ex.text.split())[:MAX_CHARS]
+        text = clip(ex.text)
         row = by_text.get(text)
         if row is None:
             row = {

@@ -44,10 +44,11 @@ def _f1(gold: Sequence[bool], pred: Sequence[bool]) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def _logreg(x: np.ndarray, y: Sequence[object], c: float):  # type: ignore[no-untyped-def]
+def logreg(x: np.ndarray, y: Sequence[object], c: float, max_iter: int = 3000):  # type: ignore[no-untyped-def]
+    """A class-balanced logistic regression, the model behind every trained head."""
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x, list(y))
+    return LogisticRegression(C=c, max_iter=max_iter, class_weight="balanced").fit(x, list(y))
 
 
 def _multilabel(
@@ -82,7 +83,7 @@ def _multilabel(
             continue
         best: tuple[float, float, float, np.ndarray, float] | None = None
         for c in C_GRID:
-            model = _logreg(x, y, c)
+            model = logreg(x, y, c)
             p = model.predict_proba(xd)[:, list(model.classes_).index(True)]
             for t in THRESHOLDS:
                 keep = [head_keeps(float(q), float(t), r) for q, r in zip(p, rule_d, strict=True)]
@@ -114,7 +115,7 @@ def fit_categories(train: Rows, taxonomy: Taxonomy, log: Callable[[str], None]) 
     if len({r[0].category for r in rows}) < 2:
         return None
     x = head_inputs(np.stack([v for _, v, _ in rows]), [c for *_, c in rows], taxonomy)
-    model = _logreg(x, [ex.category for ex, _, _ in rows], 1.0)
+    model = logreg(x, [ex.category for ex, _, _ in rows], 1.0)
     classes = [str(c) for c in model.classes_]
     log(f"  category head: {len(rows)} complaints, classes {', '.join(classes)}")
     w, b = model.coef_.T.astype(np.float32), model.intercept_.astype(np.float32)
@@ -139,7 +140,7 @@ def fit_irony(
     yd = [ex.irony for ex, _, _ in dev_rows]
     best: tuple[float, float, object] | None = None
     for c in (0.25, 1.0, 4.0):
-        model = _logreg(x, y, c)
+        model = logreg(x, y, c)
         p = model.predict_proba(xd)[:, list(model.classes_).index("yes")]
         f = (_f1(yd, list(p >= 0.5)) + _f1([not g for g in yd], list(p < 0.5))) / 2
         log(f"  irony head C={c}: dev macro-F1 {f:.3f} ({len(rows)} train, {len(dev_rows)} dev)")

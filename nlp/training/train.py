@@ -25,6 +25,7 @@ from callbrief.nlp.text import model_text
 from callbrief.nlp.training import handwritten
 from callbrief.nlp.training.data import LABELLED_DIR, SENTIMENTS, Example, load
 from callbrief.nlp.training.embed import DEFAULT_CACHE, embed_cached
+from callbrief.nlp.training.labels import logreg
 
 LANGS = ("tr", "az", "en")
 C_GRID = (0.5, 2.0, 8.0)
@@ -72,13 +73,6 @@ def _macro_f1(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
     from sklearn.metrics import f1_score
 
     return float(f1_score(y_true, y_pred, average="macro", labels=sorted(set(y_true))))
-
-
-def _logreg(x: np.ndarray, y: Sequence[str], c: float):  # type: ignore[no-untyped-def]
-    from sklearn.linear_model import LogisticRegression
-
-    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
-    return model.fit(x, list(y))
 
 
 def _mlp(x: np.ndarray, y: Sequence[str]):  # type: ignore[no-untyped-def]
@@ -157,7 +151,7 @@ def fit_sentiment(
 
     def fit_all(rows, tag, with_ngrams=False):  # type: ignore[no-untyped-def]
         x, y = np.stack([v for _, v in rows]), [ex.sentiment for ex, _ in rows]
-        heads = [to_head(f"{tag}/lr{c}", _logreg(x, y, c)) for c in C_GRID]
+        heads = [to_head(f"{tag}/lr{c}", logreg(x, y, c)) for c in C_GRID]
         if len(rows) >= 200:  # an MLP on fewer examples only memorises them
             heads.append(to_head(f"{tag}/mlp", _mlp(x, y)))
         if with_ngrams:
@@ -166,7 +160,7 @@ def fit_sentiment(
             grams = features.sparse_matrix([grams_of[ex.text] for ex, _ in rows])
             xs = hstack([csr_matrix(x * NGRAM_EMB_SCALE), grams]).tocsr()
             for c in (2.0, 8.0):
-                heads.append(ngram_head(f"{tag}/lr{c}+ngrams", _logreg(xs, y, c), x.shape[1]))
+                heads.append(ngram_head(f"{tag}/lr{c}+ngrams", logreg(xs, y, c), x.shape[1]))
         return heads
 
     shared = fit_all(labelled, "shared")
@@ -215,7 +209,7 @@ def fit_complaint(
         y = ["yes" if ex.complaint else "no" for ex, _ in part]
         if len(set(y)) < 2:
             return []
-        return [(f"{tag}/lr{c}", to_head("complaint", _logreg(x, y, c))) for c in C_GRID]
+        return [(f"{tag}/lr{c}", to_head("complaint", logreg(x, y, c))) for c in C_GRID]
 
     def lang_score(head: Head, lang: str) -> float | None:
         parts = []

