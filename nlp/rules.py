@@ -143,6 +143,8 @@ LONG_WAIT_RE = re.compile(
 )
 # A status word in quotes is disputed: my parcel was "delivered", "ready for collection" (raw)
 QUOTED_CLAIM_RE = re.compile(r"[\"“”«»]([^\"“”«»]{2,40})[\"“”«»]")
+# What may follow a post's last word: punctuation, emoji, spaces
+TRAILING_RE = re.compile(r"[\W_]+$")
 # Names the rules below fill in, when the taxonomy has them (a user may disable any of them).
 IRONY = "irony"
 REPEAT_CONTACT = "repeat_contact"
@@ -211,6 +213,7 @@ class CueFinder:
         self._settled = compile_keywords(lex.get("settled") or {})
         self._damage = compile_keywords(lex.get("damage") or {})
         self._sarcasm = compile_keywords(lex.get("sarcasm") or {})
+        self._closing_thanks = compile_keywords(lex.get("closing_thanks") or {})
         self._not_refund = compile_keywords(lex.get("not_refund") or {})
         self._no_heating = compile_keywords(lex.get("no_heating") or {})
         self._freezing = compile_keywords(lex.get("freezing") or {})
@@ -287,6 +290,8 @@ class CueFinder:
         cues.signals = [n for n in self.taxonomy.signals if n in signals]
         cues.conceded_praise = self.conceded_praise(folded)
         cues.put_right = self.put_right(folded, cues)
+        # "Parcel arrived smashed, thanks.": thanks that close a failure are no praise
+        cues.irony_marker = cues.irony_marker or self.closing_thanks(folded, raw, cues)
         # "heç bir problem olmadı" names no product defect
         topical = NO_PROBLEM_RE.sub(" ", WITHOUT_PROBLEM_RE.sub(" ", folded))
         found = {name: entry.find(topical) for name, entry in self.taxonomy.categories.items()}
@@ -406,6 +411,19 @@ class CueFinder:
             or any(e.find(tail) for e in self.taxonomy.asks.values())
             or any(e.find(tail) for e in self.taxonomy.signals.values())
         )
+
+    def closing_thanks(self, folded: str, raw: str, cues: Cues) -> bool:
+        """Thanks as the last words of a post that reports a failure or damage and nothing else:
+        no fix, no other praise, no request, no question ("Kargom paramparça geldi, teşekkürler",
+        "They replaced it but the new one is broken too, thanks"). "Please check, thanks" and
+        "where is my parcel? thanks" close a request politely and are left alone."""
+        if self._closing_thanks is None or not (cues.failure or cues.harm):
+            return False
+        if cues.put_right or cues.polite or cues.positive > 1 or "?" in raw:
+            return False
+        body = TRAILING_RE.sub("", folded)
+        ends = [m for m in self._closing_thanks.finditer(body) if m.end() == len(body)]
+        return bool(ends) and ends[0].start() > 0
 
     def failures(self, folded: str) -> int:
         """Failure words plus negated tr/az verbs, less problems reported as solved."""

@@ -62,6 +62,12 @@ SARCASM = [
     "Helal olsun, siparişim yine başka adrese gitmiş 👏",
     "Əla xidmət, yenə internet yoxdur 👏",
     "Təşəkkürlər, üçüncü dəfədir bağlamam itib 🙃",
+    # thanks that close a failure, with no fix and no request
+    "Parcel arrived smashed, thanks.",
+    "They replaced it but the new one is broken too, thanks",
+    "Kargom paramparça geldi, teşekkürler.",
+    "Yenisini gönderdiler ama o da bozuk çıktı, sağ olun.",
+    "Bağlamam əzik gəldi, çox sağ olun.",
 ]
 
 

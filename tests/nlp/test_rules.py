@@ -285,6 +285,31 @@ def test_a_problem_put_right_needs_thanks_and_nothing_wrong_after(cue_finder, te
 
 
 @pytest.mark.parametrize(
+    ("text", "closing"),
+    [
+        ("Parcel arrived smashed, thanks.", True),
+        ("They replaced it but the new one is broken too, thanks", True),
+        ("Kargom paramparça geldi, teşekkürler.", True),
+        ("İnternet 3 gündür yok, sağ olun", True),
+        ("Bağlamam əzik gəldi, çox sağ olun", True),
+        ("Sifarişim hələ də gəlmədi, təşəkkürlər", True),
+        # a request closed politely, a question, a fix, or thanks that are not last
+        ("My parcel hasn't arrived, please check, thanks", False),
+        ("Where is my parcel? Thanks", False),
+        ("Kargom gelmedi, lütfen kontrol eder misiniz, teşekkürler", False),
+        ("Lost my bag on Monday, it was at my door on Tuesday. Thanks!", False),
+        ("Thanks, the replacement arrived smashed", False),
+        ("Thanks", False),
+        # nothing wrong: plain thanks
+        ("Great support today, thanks", False),
+    ],
+)
+def test_thanks_that_close_a_failure_are_no_praise(cue_finder, text, closing):
+    cues = cues_of(cue_finder, text)
+    assert cues.irony_marker is closing, cues
+
+
+@pytest.mark.parametrize(
     ("text", "positive", "negative"),
     [
         ("Hiç memnun değilim", 0, 1),
