@@ -33,6 +33,8 @@ SOFT_SIGNALS = frozenset({REPEAT_CONTACT, "manager_request", "urgent"})
 # a customer who is at risk, threatens to leave or sue, or asks for a manager must reach an agent
 DECISIVE_SIGNALS = frozenset({SAFETY, "legal_threat", "churn_threat", "manager_request"})
 CHURN = "churn_threat"
+# a complaint that presses for more (a manager, a lawyer, the fourth message) is never neutral
+PRESSING_SIGNALS = frozenset({"legal_threat", "manager_request", REPEAT_CONTACT})
 
 
 @dataclass(frozen=True)
@@ -327,8 +329,10 @@ def sentiment(
         logits[NEG] += s.stated_failure
     p = np.exp(logits - logits.max())
     p /= p.sum()
-    if irony or cues.conceded_praise or CHURN in cues.signals:
-        # sarcasm about a failure, a failure after "but", leaving for a rival: none is neutral.
+    pressing = complaint and bool(PRESSING_SIGNALS.intersection(cues.signals))
+    if irony or cues.conceded_praise or CHURN in cues.signals or pressing:
+        # sarcasm about a failure, a failure after "but", leaving for a rival, a complaint that
+        # asks for a manager or says it is the fourth message: none is neutral.
         # A head that missed it reads the flat surface, so half the neutral mass goes to
         # negative, which then wins (ties too)
         p[NEG] += p[NEU] / 2

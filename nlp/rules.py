@@ -143,13 +143,33 @@ LONG_WAIT_RE = re.compile(
 )
 # A status word in quotes is disputed: my parcel was "delivered", "ready for collection" (raw)
 QUOTED_CLAIM_RE = re.compile(r"[\"“”«»]([^\"“”«»]{2,40})[\"“”«»]")
+# An old person named by age (folded text): "80 yaşında annem", "84 yaşlı atam", "my mum is 84",
+# "my 91-year-old gran". Ages 70-109 only: "25 yaşındayım" or "since 1984" are no one at risk.
+OLD_AGE = r"(?:[7-9]\d|10\d)"
+ELDERLY_RE = re.compile(
+    rf"(?<![\d.,]){OLD_AGE}\s*(?:-\s*)?(?:yasinda|yasli|yas\b|years?\s*-?\s*old|yo\b)"
+    r"|(?<!\w)(?:mum|mom|mother|dad|father|nan|nana|gran|granny|grandma|grandmother|"
+    rf"grandad|grandpa|grandfather|annem|babam|anam|atam|nenem|babaannem|anneannem|dedem)"
+    rf"\s+(?:is|who is|turned|,)?\s*{OLD_AGE}(?![\d.,])"
+)
+# A long-standing customer announcing they go (folded text): neither half is churn alone ("I'm
+# moving to Leeds", "10 yıldır müşterinizim"), together they are: "customer for 9 years and I'm
+# moving to Vodafone", "15 yıldır müşterinizim, başka yere gidiyorum".
+LOYAL_RE = re.compile(
+    r"(?<!\w)(?:customer (?:for|of) (?:\d+|many|over|years|a decade)|been with you for"
+    r"|(?:yil|sene)dir (?:sizin )?musteri|yillik musteri|ildir (?:sizin )?musteri|illik musteri)"
+)
+LEAVING_RE = re.compile(
+    r"(?<!\w)(?:(?:i'm|i am|we're|we are) (?:moving|going|off) to|(?:i'm|i am) (?:leaving|done)"
+    r"|goodbye|geciyorum|gidiyorum|ayriliyorum|elveda|kecirem|gedirem|ayriliram|sagollasin)"
+)
 # What may follow a post's last word: punctuation, emoji, spaces
 TRAILING_RE = re.compile(r"[\W_]+$")
 # Names the rules below fill in, when the taxonomy has them (a user may disable any of them).
 IRONY = "irony"
 REPEAT_CONTACT = "repeat_contact"
 MANAGER_REQUEST, MANAGER, REFUND, CANCEL = "manager_request", "manager", "refund", "cancel"
-SAFETY, VULNERABLE = "safety_risk", "vulnerable"
+SAFETY, VULNERABLE, CHURN = "safety_risk", "vulnerable", "churn_threat"
 
 IRONY_EMOJI = (
     "🙃",
@@ -278,6 +298,9 @@ class CueFinder:
             # counts words configured under the `irony` signal as extra sarcasm markers
             signals.discard(IRONY)
             cues.irony_marker = True
+        loyal_leaving = LOYAL_RE.search(literal) and LEAVING_RE.search(literal)
+        if CHURN in self.taxonomy.signals and loyal_leaving:
+            signals.add(CHURN)
         if MANAGER_REQUEST in signals:
             asks.add(MANAGER)
         if REFUND_AMOUNT_RE.search(folded):
@@ -285,6 +308,9 @@ class CueFinder:
         # keep the taxonomy's order, and only names it has
         cues.asks = [n for n in self.taxonomy.asks if n in asks]
         cues.priority_cues = [n for n, p in self._priority.items() if p and p.search(folded)]
+        old_age = VULNERABLE in self._priority and ELDERLY_RE.search(folded)
+        if old_age and VULNERABLE not in cues.priority_cues:
+            cues.priority_cues.append(VULNERABLE)
         if SAFETY in self.taxonomy.signals and self.compound_safety(folded, cues):
             signals.add(SAFETY)
         cues.signals = [n for n in self.taxonomy.signals if n in signals]

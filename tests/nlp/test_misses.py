@@ -29,6 +29,10 @@ SAFETY = [
     "Kombi arızalı, evde bebek var ve kalorifer yanmıyor",
     "Kombi işləmir, evdə kiçik uşaq var",
     "The boiler broke and we have a newborn at home",
+    # an old person named by age, without heating or hot water
+    "My mum is 84 and has had no hot water since Friday, nobody is answering the phone",
+    "Annem 86 yaşında, iki gündür kombi çalışmıyor",
+    "Atam 90 yaşındadır, üç gündür istilik yoxdur",
 ]
 
 
@@ -103,7 +107,23 @@ CHURN = [
     "@BrightwaveHelp third outage this week. Cancelling if this happens again.",
     "Bir daha olursa iptal ediyorum aboneliğimi @DalgaMobil, üçüncü kesinti bu hafta.",
     "Bu həftə üçüncü kəsinti. Bir də olarsa ləğv edirəm @UlduzMobil",
+    # a long-standing customer saying they go, to a rival or another provider
+    "I've been a customer for 9 years and I'm moving to Vodafone next month. Done.",
+    "15 yıldır müşterinizim, 3 haftadır internet yok, başka yere gidiyorum.",
+    "İnternet 5 gündür işləmir, başqa provayderə keçirəm.",
 ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm moving to Leeds next month, how do I take my broadband with me?",
+        "10 yıldır müşterinizim, bugün yeni paketinize geçtim, çok memnunum",
+    ],
+)
+def test_moving_house_or_loyalty_alone_is_no_churn(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert "churn_threat" not in a.signals, a.signals
 
 
 @pytest.mark.parametrize("text", CHURN)
@@ -201,6 +221,34 @@ def test_urgency_raises_the_priority_of_the_same_complaint(analyzer):
         ["Kartım bloke oldu, açar mısınız", "Kartım bloke oldu, acilen açın!"]
     )
     assert urgent.priority > calm.priority
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to speak to someone senior, this is the fourth time I'm writing.",
+        "Menecerlə danışmaq istəyirəm, artıq beşinci dəfədir yazıram.",
+        "Yöneticinizle görüşmek istiyorum, dördüncü kez yazıyorum.",
+    ],
+)
+def test_a_manager_request_after_repeated_contact_is_never_neutral(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert "manager_request" in a.signals and "manager" in a.asks
+    assert a.complaint and a.sentiment.label == "negative", a.sentiment
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Siparişim yanlış geldi, doğrusunu gönderin lütfen.",
+        "Məhsul sınıq gəldi, əvəzini göndərin.",
+        "Wrong size arrived again, please send the right one.",
+    ],
+)
+def test_send_the_right_one_asks_for_a_replacement(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert "replacement" in a.asks, a.asks
+    assert a.complaint
 
 
 def test_an_angry_manager_request_is_no_churn_threat(analyzer):

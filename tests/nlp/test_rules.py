@@ -285,6 +285,22 @@ def test_a_problem_put_right_needs_thanks_and_nothing_wrong_after(cue_finder, te
 
 
 @pytest.mark.parametrize(
+    ("text", "old"),
+    [
+        ("80 yaşında annem evde tek", True),
+        ("My 91-year-old gran is on her own", True),
+        ("Nənəm 88 yaşındadır", True),
+        ("my dad is 79", True),
+        ("25 yaşındayım, ilk kez yazıyorum", False),
+        ("Customer since 1984", False),
+        ("I paid 80 pounds for this", False),
+    ],
+)
+def test_an_old_person_named_by_age_is_vulnerable(cue_finder, text, old):
+    assert ("vulnerable" in cues_of(cue_finder, text).priority_cues) is old
+
+
+@pytest.mark.parametrize(
     ("text", "closing"),
     [
         ("Parcel arrived smashed, thanks.", True),
