@@ -366,3 +366,32 @@ def test_a_safety_risk_without_a_safety_word_is_negative_and_a_case(analyzer, te
     (a,) = analyzer.analyze([text])
     assert "safety_risk" in a.signals, a
     assert a.complaint and a.sentiment.label == "negative", a
+
+
+# -- complaints told plainly that once read as no case -------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Operator mənə kobud cavab verdi və telefonu qapatdı.", "staff_behavior"),
+        ("Paltaryuyan maşın aldım, ilk həftədən su axıdır, dəyişdirin.", "product_defect"),
+        ("Kurye paketi komşuya bırakmış, ben evdeydim. Neden aramadınız?", "delivery"),
+        ("Fridge died after a week. Either a new one or my money back.", "product_defect"),
+    ],
+)
+def test_a_plain_complaint_is_a_negative_case_with_its_topic(analyzer, text, category):
+    (a,) = analyzer.analyze([text])
+    assert a.complaint and a.sentiment.label == "negative", a.sentiment
+    assert a.category == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buzdolabı bir haftada bozuldu, ya yenisini verin ya paramı.",
+        "Soyuducu bir həftəyə xarab oldu, ya yenisini verin, ya pulumu.",
+        "Fridge died after a week. Either a new one or my money back.",
+    ],
+)
+def test_a_new_one_or_my_money_asks_both(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert {"refund", "replacement"} <= set(a.asks), a.asks
