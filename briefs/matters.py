@@ -49,7 +49,7 @@ def history(
     case_id = rows.case.id if rows.case else None
     here = rows.outcomes.get(case_id, []) if case_id is not None else []
     this_calls = [outcome_row(o, here, say, now) for o in here]
-    others = []
+    others: list[dict[str, Any]] = []
     for case in rows.earlier_cases:
         done = rows.outcomes.get(case.id or -1, [])
         others.append(

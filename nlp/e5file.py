@@ -24,6 +24,7 @@ import json
 import os
 import struct
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -215,7 +216,7 @@ def save_delta(
     info["tensors"] = {n: [model.tensors[n][0], model.tensors[n][1]] for n in names}
     arrays = {f"t:{n}": np.frombuffer(model.tensors[n][2], np.uint8) for n in names}
     arrays["meta"] = np.frombuffer(json.dumps(info, sort_keys=True).encode(), np.uint8)
-    np.savez(path, **arrays)
+    np.savez(path, **arrays)  # type: ignore[arg-type]  # numpy's stubs type **kwds as bool
     return info
 
 
@@ -235,7 +236,7 @@ def apply_delta(base: E5File, meta: dict, raws: dict[str, bytes]) -> E5File:
     return E5File(base.header, base.tok_bytes, tensors)
 
 
-def default_cache_dir(env: dict | None = None) -> Path:
+def default_cache_dir(env: Mapping[str, str] | None = None) -> Path:
     """$CALLBRIEF_HOME/cache, else $XDG_CACHE_HOME/callbrief, else ~/.cache/callbrief."""
     env = os.environ if env is None else env
     if env.get("CALLBRIEF_HOME"):

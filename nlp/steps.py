@@ -14,6 +14,9 @@ from callbrief.nlp.types import Entity
 class LanguageStep(Protocol):
     """One language code per text: a configured one, or "other"."""
 
+    @property
+    def languages(self) -> Sequence[str]: ...  # the configured ones, the fallback first
+
     def identify(
         self, texts: Sequence[str], hints: Sequence[str | None] | None = None
     ) -> list[str]: ...

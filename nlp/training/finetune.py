@@ -80,10 +80,13 @@ def training_examples(root: Path, seed: int = 1) -> list[dict]:
         sent: str | None,
         comp: bool | None = None,
         split: str | None = None,
-    ) -> None:
+    ) -> bool:
+        """Keep a train-split text; say whether it was kept."""
         text = clip(text)
-        if len(text) >= 3 and (split or split_of(text)) == "train":
-            out.append({"ds": ds, "lang": lang, "text": text, "sent": sent, "comp": comp})
+        if len(text) < 3 or (split or split_of(text)) != "train":
+            return False
+        out.append({"ds": ds, "lang": lang, "text": text, "sent": sent, "comp": comp})
+        return True
 
     def read(rel: str, fn) -> None:
         path = root / rel

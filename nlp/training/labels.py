@@ -137,7 +137,7 @@ def fit_irony(
     x = head_inputs(np.stack([v for _, v, _ in rows]), [c for *_, c in rows], taxonomy)
     xd = head_inputs(np.stack([v for _, v, _ in dev_rows]), [c for *_, c in dev_rows], taxonomy)
     y = ["yes" if ex.irony else "no" for ex, _, _ in rows]
-    yd = [ex.irony for ex, _, _ in dev_rows]
+    yd = [bool(ex.irony) for ex, _, _ in dev_rows]
     best: tuple[float, float, object] | None = None
     for c in (0.25, 1.0, 4.0):
         model = logreg(x, y, c)

@@ -371,7 +371,8 @@ def _within_budget(
     from callbrief.nlp.training.embed import cached_mask
 
     cached = cached_mask(encoder, [ex.text for ex in examples], cache)
-    kept, missing = [], []
+    kept: list[Example] = []
+    missing: list[Example] = []
     for ex, hit in zip(examples, cached, strict=True):
         needed = hit or ex.split != "train" or ex.dataset == "labelled"
         (kept if needed else missing).append(ex)
