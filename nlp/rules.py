@@ -196,7 +196,8 @@ class Cues:
     polite: int = 0
     irony_marker: bool = False
     sarcasm: bool = False  # a phrase that is sarcastic on its own ("thanks for nothing")
-    conceded_praise: bool = False  # praise, then "but" and a failure: the failure is the point
+    # praise, then "but" and a failure, or thanks that close a failure: the failure is the point
+    conceded_praise: bool = False
     amount: bool = False  # a sum of money is named ("12 AZN", "£7.40")
     double_charge: bool = False  # "iki kez çekildi": the count is of payments, not of contacts
     put_right: bool = False  # a problem reported as fixed, with thanks, and nothing wrong after
@@ -316,8 +317,9 @@ class CueFinder:
         cues.signals = [n for n in self.taxonomy.signals if n in signals]
         cues.conceded_praise = self.conceded_praise(folded)
         cues.put_right = self.put_right(folded, cues)
-        # "Parcel arrived smashed, thanks.": thanks that close a failure are no praise
-        cues.irony_marker = cues.irony_marker or self.closing_thanks(folded, raw, cues)
+        # "Parcel arrived smashed, thanks.": thanks that close a failure concede the point to it
+        # (curt, or the polite sign-off of a tr/az complaint; sarcasm needs more than that)
+        cues.conceded_praise = cues.conceded_praise or self.closing_thanks(folded, raw, cues)
         # "heç bir problem olmadı" names no product defect
         topical = NO_PROBLEM_RE.sub(" ", WITHOUT_PROBLEM_RE.sub(" ", folded))
         found = {name: entry.find(topical) for name, entry in self.taxonomy.categories.items()}

@@ -486,6 +486,12 @@ def tune_category(
     }
 
 
+def version_stamp() -> str:
+    """When heads were written, to the minute (UTC): the model version analyses carry, so two
+    refits on one day are told apart and stored analyses of the first are redone."""
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H%MZ")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Train every head and write them with their metadata."""
     parser = argparse.ArgumentParser(description="Fit callbrief's NLP heads.")
@@ -547,7 +553,7 @@ def main(argv: list[str] | None = None) -> None:
         existing = load_heads(args.out)
         _fit_label_heads(pairs, existing, encoder, log)
         existing.meta["tuning"] = tune(existing, encoder, dev, log)
-        existing.meta["date"] = dt.date.today().isoformat()  # the model version analyses carry
+        existing.meta["date"] = version_stamp()
         save_heads(args.out, existing.heads, existing.meta, existing.exemplars)
         log(f"refitted the label heads in {args.out}")
         return
@@ -558,7 +564,7 @@ def main(argv: list[str] | None = None) -> None:
                 tune_category(existing, label_rows(pairs, "dev"), encoder, log)
             )
         existing.meta["tuning"] = tune(existing, encoder, dev, log)
-        existing.meta["date"] = dt.date.today().isoformat()
+        existing.meta["date"] = version_stamp()
         save_heads(args.out, existing.heads, existing.meta, existing.exemplars)
         log(f"retuned {args.out}")
         return
@@ -568,7 +574,7 @@ def main(argv: list[str] | None = None) -> None:
     heads.update(fit_complaint(train, dev, log, previous))
     meta: dict[str, Any] = {
         "encoder": encoder.name,
-        "date": dt.date.today().isoformat(),
+        "date": version_stamp(),
         "data": sorted({ex.dataset for ex in examples}) + ["handwritten"],
         "train_examples": len(train),
     }

@@ -322,7 +322,7 @@ def test_an_old_person_named_by_age_is_vulnerable(cue_finder, text, old):
 )
 def test_thanks_that_close_a_failure_are_no_praise(cue_finder, text, closing):
     cues = cues_of(cue_finder, text)
-    assert cues.irony_marker is closing, cues
+    assert cues.conceded_praise is closing, cues
 
 
 @pytest.mark.parametrize(

@@ -169,3 +169,11 @@ def test_labels_refits_the_label_heads_and_keeps_the_rest(tmp_path):
     assert not same("asks")
     assert after.meta["labels"]["cues"] == before.meta["labels"]["cues"]
     assert "tuning" in after.meta
+
+
+def test_heads_carry_their_version_to_the_minute():
+    import re
+
+    from callbrief.nlp.training.train import version_stamp
+
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d{4}Z", version_stamp())
