@@ -405,3 +405,21 @@ def test_a_plain_complaint_is_a_negative_case_with_its_topic(analyzer, text, cat
 def test_a_new_one_or_my_money_asks_both(analyzer, text):
     (a,) = analyzer.analyze([text])
     assert {"refund", "replacement"} <= set(a.asks), a.asks
+
+
+# -- not being able to reach the brand is a topic of its own --------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sesli menüde 2'ye basıyorum, yine ana menüye dönüyor. Bir insanla konuşmak imkansız.",
+        "Çağrı merkezinde 30 dakika bekledim, sonra hat düştü.",
+        "Qaynar xətdə yarım saat gözlədim, sonra xətt kəsildi.",
+        "Üç dəfə yazmışam, hələ də cavab gəlməyib.",
+        "Live chat has said an agent will be with you shortly for two hours.",
+        "I've given up ringing, it just rings out every time.",
+    ],
+)
+def test_a_brand_that_cannot_be_reached_is_the_topic(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert a.complaint
+    assert a.category == "unreachable", a.category

@@ -511,3 +511,17 @@ def test_a_quoted_word_that_is_no_status_is_no_failure(cue_finder):
 )
 def test_so_much_for_is_sarcasm_unless_thanked(cue_finder, text, sarcasm):
     assert cues_of(cue_finder, text).sarcasm is sarcasm
+
+
+@pytest.mark.parametrize(
+    ("text", "defect"),
+    [
+        ("Telefonum sürekli donuyor", True),
+        ("Proqram hər dəfə ekran donur", True),
+        # folded, "dönüyor" (goes back) and "dönür" (turns) spell "it freezes"
+        ("Sesli menü yine başa dönüyor", False),
+        ("Kuryer geri dönür, bağlamanı vermir", False),
+    ],
+)
+def test_going_back_is_no_freezing_screen(cue_finder, text, defect):
+    assert ("product_defect" in cues_of(cue_finder, text).category_hits) is defect
