@@ -423,3 +423,16 @@ def test_a_brand_that_cannot_be_reached_is_the_topic(analyzer, text):
     (a,) = analyzer.analyze([text])
     assert a.complaint
     assert a.category == "unreachable", a.category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mağaza görevlisi bana herkesin içinde hırsız muamelesi yaptı.",
+        "Satıcı məni oğru kimi izlədi, üzr də istəmədi.",
+        "The manager laughed in my face and said it was my problem. I felt humiliated.",
+    ],
+)
+def test_being_treated_like_a_thief_is_staff_behaviour(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert a.complaint and a.category == "staff_behavior", a.category
