@@ -436,3 +436,24 @@ def test_a_brand_that_cannot_be_reached_is_the_topic(analyzer, text):
 def test_being_treated_like_a_thief_is_staff_behaviour(analyzer, text):
     (a,) = analyzer.analyze([text])
     assert a.complaint and a.category == "staff_behavior", a.category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Aboneliği iptal ettim ama bu ay yine 129,99 TL çekmişsiniz, paramı geri verin.",
+        "Ekstremde bilmediğim bir harcama var, ben yapmadım.",
+        "Promokod işləmədi, kartdan tam məbləğ 31,40 AZN çıxıldı. Fərqi qaytarın.",
+        "Üzvlüyü dayandırmışdım, amma hər ay 60 manat çıxılır.",
+    ],
+)
+def test_money_taken_is_billing(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert a.complaint and a.category == "billing", a.category
+
+
+def test_closing_the_card_is_churn(analyzer):
+    (a,) = analyzer.analyze(
+        ["İllik xidmət haqqı yoxdur demişdiniz, indi 15 AZN tutulub. Kartı bağlayıram."]
+    )
+    assert "churn_threat" in a.signals, a.signals
