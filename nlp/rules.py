@@ -163,6 +163,19 @@ LEAVING_RE = re.compile(
     r"(?<!\w)(?:(?:i'm|i am|we're|we are) (?:moving|going|off) to|(?:i'm|i am) (?:leaving|done)"
     r"|goodbye|geciyorum|gidiyorum|ayriliyorum|elveda|kecirem|gedirem|ayriliram|sagollasin)"
 )
+# Contact counted (folded text): "six emails", "third letter", "on four separate occasions", "sent
+# proof twice", "3 mail attım", "5 dilekçe", "4 məktub": the customer has written before.
+_COUNT = r"(?:two|three|four|five|six|seven|eight|nine|ten|several|countless|multiple|\d+)"
+_NTH = r"(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))"
+_CONTACTS = r"(?:emails|calls|messages|letters|complaints|chats|dms)"
+COUNTED_CONTACT_RE = re.compile(
+    rf"(?<!\w)(?:{_COUNT}\s+(?:separate\s+)?(?:{_CONTACTS}|occasions)"
+    rf"|{_NTH}\s+(?:email|call|message|letter|complaint|ticket|chat|dm)(?!\w)"
+    r"|(?:emailed|called|rang|phoned|contacted|messaged|chased|sent\s+\w+)\s+(?:\S+\s+){0,4}?"
+    r"(?:twice|three\s+times|every\s+day)"
+    r"|(?:\d+|iki|uc|dort|bes)\s+(?:mail|e-posta|dilekce|sikayet|mektub|muraciet)"
+    r"|(?:\d+|iki|uc|dord|bes)\s+(?:e-mail|mesaj)\s+(?:attim|yazdim|gonderdim|yazmisam|gondermisem))"
+)
 # What may follow a post's last word: punctuation, emoji, spaces
 TRAILING_RE = re.compile(r"[\W_]+$")
 # Names the rules below fill in, when the taxonomy has them (a user may disable any of them).
@@ -299,6 +312,8 @@ class CueFinder:
             # counts words configured under the `irony` signal as extra sarcasm markers
             signals.discard(IRONY)
             cues.irony_marker = True
+        if REPEAT_CONTACT in self.taxonomy.signals and COUNTED_CONTACT_RE.search(literal):
+            signals.add(REPEAT_CONTACT)
         loyal_leaving = LOYAL_RE.search(literal) and LEAVING_RE.search(literal)
         if CHURN in self.taxonomy.signals and loyal_leaving:
             signals.add(CHURN)

@@ -457,3 +457,29 @@ def test_closing_the_card_is_churn(analyzer):
         ["İllik xidmət haqqı yoxdur demişdiniz, indi 15 AZN tutulub. Kartı bağlayıram."]
     )
     assert "churn_threat" in a.signals, a.signals
+
+
+# -- signals said in other words ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("Six emails about my claim, zero replies.", "repeat_contact"),
+        ("Contacted you on four separate occasions about my refund.", "repeat_contact"),
+        ("Bu konuda 3 dilekçe verdim, hâlâ cevap yok.", "repeat_contact"),
+        ("Mağaza müdürüyle görüşmek istiyorum, satıcı bana hakaret etti.", "manager_request"),
+        ("Sözleşme biter bitmez gidiyorum, her hafta internet kesiliyor.", "churn_threat"),
+        ("Satıcı məni biabır etdi, bir daha ayağımı ora basmaram.", "churn_threat"),
+        ("Bilet pulunu qaytarmadılar, hamıya deyəcəyəm.", "public_escalation"),
+        ("Yeni ütü ilk gündən cərəyan vurur.", "safety_risk"),
+        ("Şoför telefonla konuşarak 120'yle gitti, ölüm korkusu yaşadık.", "safety_risk"),
+        ("Found a chunk of plastic in my curry, my son nearly swallowed it.", "safety_risk"),
+        ("Posting the whole story on Trustpilot tonight.", "public_escalation"),
+        (
+            "Hasar dosyam için 3 haftadır dönüş yok, Sigorta Tahkim Komisyonu'na başvuracağım.",
+            "legal_threat",
+        ),
+    ],
+)
+def test_signals_said_in_other_words(analyzer, text, signal):
+    (a,) = analyzer.analyze([text])
+    assert signal in a.signals, a.signals
