@@ -525,3 +525,19 @@ def test_so_much_for_is_sarcasm_unless_thanked(cue_finder, text, sarcasm):
 )
 def test_going_back_is_no_freezing_screen(cue_finder, text, defect):
     assert ("product_defect" in cues_of(cue_finder, text).category_hits) is defect
+
+
+@pytest.mark.parametrize(
+    ("text", "replacement"),
+    [
+        ("Ürün kırık geldi, değiştirin lütfen", True),
+        ("Değişim talebimi 3 gün önce ilettim", True),
+        ("Televizor sınıq gəldi, dəyişdirin", True),
+        # something else changed: a tariff, an address, a part by the technician
+        ("Satış temsilcisi ben sormadan tarifemi değiştirmiş", False),
+        ("Kargomun adresini değiştirmem gerekebilir", False),
+        ("Kimsə hesabıma girib ünvanımı dəyişdirib", False),
+    ],
+)
+def test_a_replacement_is_asked_not_any_change(cue_finder, text, replacement):
+    assert ("replacement" in cues_of(cue_finder, text).asks) is replacement
