@@ -541,3 +541,18 @@ def test_going_back_is_no_freezing_screen(cue_finder, text, defect):
 )
 def test_a_replacement_is_asked_not_any_change(cue_finder, text, replacement):
     assert ("replacement" in cues_of(cue_finder, text).asks) is replacement
+
+
+@pytest.mark.parametrize(
+    ("text", "repair"),
+    [
+        ("Tozsoran işləmir, təmir üçün usta göndərin", True),
+        ("Kombi bozuldu, teknisyen gönderin", True),
+        # repair named, not asked: planned works, a phone handed in, a repair refused
+        ("Sabah planlı təmir işlərinə görə su olmayacaq", False),
+        ("Telefonu üçüncü dəfədir təmirə verirəm", False),
+        ("Tamir falan istemiyorum", False),
+    ],
+)
+def test_a_repair_is_asked_not_named(cue_finder, text, repair):
+    assert ("repair" in cues_of(cue_finder, text).asks) is repair
