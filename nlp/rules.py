@@ -108,7 +108,10 @@ PUT_RIGHT_MAX_CHARS = 300
 # "çözüldü mü", "həll olundu mu": a question particle right after the fix
 QUESTION_AFTER_RE = re.compile(r"\s+m[iu]\w{0,6}(?!\w)")
 # "Harika bir yer ama ... telefonu açan yok": what follows the contrast word is the point.
-CONTRAST_RE = re.compile(r"\s(?:ama|fakat|ancak|amma|lakin|ancaq|but|however|though)\s")
+CONTRAST_RE = re.compile(
+    r"\s(?:ama|fakat|ancak|amma|lakin|ancaq|but|however|though|sadly|unfortunately|maalesef"
+    r"|ne yazik ki|teessuf ki)(?=[\s,;:])"
+)
 # Water on electrics: water words within a few words of sockets, fuse boxes or wiring (folded).
 _WATER = (
     r"(?:\w*water|leak\w*|flood\w*|drip\w*|su|suyu|sular|sizinti\w*|sizdi\w*|sizi\w*|axir|axan)"

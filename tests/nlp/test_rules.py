@@ -556,3 +556,15 @@ def test_a_replacement_is_asked_not_any_change(cue_finder, text, replacement):
 )
 def test_a_repair_is_asked_not_named(cue_finder, text, repair):
     assert ("repair" in cues_of(cue_finder, text).asks) is repair
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks for the quick reply, sadly the router is still not working",
+        "İlginiz için teşekkürler, maalesef kargo hâlâ gelmedi",
+        "Sağ olun, təəssüf ki, problem həll olunmayıb",
+    ],
+)
+def test_regret_words_concede_the_praise_before_them(cue_finder, text):
+    assert cues_of(cue_finder, text).conceded_praise
