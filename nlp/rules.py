@@ -333,11 +333,12 @@ class CueFinder:
         if SAFETY in self.taxonomy.signals and self.compound_safety(folded, cues):
             signals.add(SAFETY)
         cues.signals = [n for n in self.taxonomy.signals if n in signals]
-        cues.conceded_praise = self.conceded_praise(folded)
         cues.put_right = self.put_right(folded, cues)
-        # "Parcel arrived smashed, thanks.": thanks that close a failure concede the point to it
-        # (curt, or the polite sign-off of a tr/az complaint; sarcasm needs more than that)
-        cues.conceded_praise = cues.conceded_praise or self.closing_thanks(folded, raw, cues)
+        # "great, but it broke" and "Parcel arrived smashed, thanks." both concede the point to
+        # the failure (curt, or the polite sign-off of a tr/az complaint; sarcasm needs more)
+        cues.conceded_praise = self.conceded_praise(folded) or self.closing_thanks(
+            folded, raw, cues
+        )
         # "heç bir problem olmadı" names no product defect
         topical = NO_PROBLEM_RE.sub(" ", WITHOUT_PROBLEM_RE.sub(" ", folded))
         found = {name: entry.find(topical) for name, entry in self.taxonomy.categories.items()}

@@ -44,11 +44,11 @@ def _f1(gold: Sequence[bool], pred: Sequence[bool]) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def logreg(x: np.ndarray, y: Sequence[object], c: float, max_iter: int = 3000):  # type: ignore[no-untyped-def]
+def logreg(x: np.ndarray, y: Sequence[object], c: float):  # type: ignore[no-untyped-def]
     """A class-balanced logistic regression, the model behind every trained head."""
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=c, max_iter=max_iter, class_weight="balanced").fit(x, list(y))
+    return LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x, list(y))
 
 
 def _multilabel(
