@@ -179,7 +179,7 @@ def complaint_rule(cues: Cues, w: ComplaintWeights = COMPLAINT) -> float:
         + w.hard_signal * hard
         + w.safety * safety
         + w.repeat * (REPEAT_CONTACT in cues.signals)
-        + w.praise * min(cues.positive, w.cap) * (not cues.irony_marker)
+        + w.praise * min(cues.positive, w.cap) * (not (cues.irony_marker or praises_a_repeat(cues)))
     )
     return _sigmoid(x)
 
@@ -206,6 +206,8 @@ def is_ironic(
     trusted = head is not None and tuning is not None and head >= tuning.irony_threshold
     if trusted and (problem or not tuning.irony_needs_problem):  # type: ignore[union-attr]
         return True
+    if praises_a_repeat(cues):
+        return True
     return bool(
         cues.positive
         and cues.failure
@@ -214,6 +216,21 @@ def is_ironic(
         and not cues.polite
         and not cues.conceded_praise  # "great place, but...": sincere praise, then the problem
         and cues.positive >= cues.failure
+    )
+
+
+def praises_a_repeat(cues: Cues) -> bool:
+    """Praise or thanks for a failure that happened again ("Super, my parcel is lost again 👍",
+    "Çok teşekkürler 👍 kargom yine kayboldu"): no one means that. Not after "but" (conceded
+    praise) or with "please" (a polite request), where the praise is sincere."""
+    return bool(
+        cues.positive
+        and cues.failure
+        and REPEAT_CONTACT in cues.signals
+        and cues.negative == 0
+        and not cues.polite
+        and not cues.conceded_praise
+        and not cues.put_right
     )
 
 

@@ -294,8 +294,10 @@ class CueFinder:
         negated = self.negated_praise(folded)
         cues.positive = max(0, cues.positive - negated)
         cues.negative = max(0, cues.negative - self.negated_negative(folded)) + negated
-        # "thank you so much for your help" is no "so much for next-day delivery"
-        cues.sarcasm = bool(self._count(self._sarcasm, SINCERE_SO_MUCH_RE.sub(" ", folded)))
+        # "thank you so much for your help" is no "so much for next-day delivery", though
+        # "thank you so much for ruining my holiday" is still "thanks for ruining"
+        thanked = SINCERE_SO_MUCH_RE.sub(" thanks for", folded)
+        cues.sarcasm = bool(self._count(self._sarcasm, thanked))
         cues.amount = bool(AMOUNT_RE.search(folded))
         cues.why = bool(WHY_RE.search(folded))
         cues.question = one_short_question(raw)

@@ -66,6 +66,14 @@ SARCASM = [
     "Helal olsun, siparişim yine başka adrese gitmiş 👏",
     "Əla xidmət, yenə internet yoxdur 👏",
     "Təşəkkürlər, üçüncü dəfədir bağlamam itib 🙃",
+    # praise for a failure that happened again, with a thumbs-up
+    "Great service as always 👍 third time my parcel is lost",
+    "Harika hizmet 👍 üçüncü kez faturamdan fazla para çekilmiş",
+    "Əla, yenə iki dəfə pul çıxıldı 👍",
+    # thanks for the harm itself
+    "Thank you so much for ruining my holiday, Skyline",
+    "Tatilimi mahvettiğiniz için teşekkürler",
+    "Tətilimi məhv etdiyiniz üçün təşəkkürlər",
 ]
 
 
@@ -99,6 +107,9 @@ def test_sarcasm_is_negative_ironic_and_a_complaint(analyzer, text):
         "Thanks a lot for sorting my refund so quickly!",
         "Tebrikler, yeni mağazanız çok güzel olmuş",
         "Təşəkkür edirəm, problemim tez həll olundu 🙂",
+        "Thank you so much for sorting my refund, great service as always!",
+        "Bravo, sorunumu 5 dakikada çözdünüz",
+        "Yardım ettiğiniz için teşekkürler, sorun çözüldü",
     ],
 )
 def test_sincere_thanks_are_not_sarcasm(analyzer, text):
@@ -422,6 +433,16 @@ def test_a_plain_complaint_is_a_negative_case_with_its_topic(analyzer, text, cat
         ("Ekstremde bilmediğim bir harcama var, ben yapmadım.", "billing"),
         ("Promokod işləmədi, kartdan tam məbləğ 31,40 AZN çıxıldı. Fərqi qaytarın.", "billing"),
         ("Üzvlüyü dayandırmışdım, amma hər ay 60 manat çıxılır.", "billing"),
+        (
+            "Woke up to a zero balance on my account and no explanation. Where is my money?",
+            "billing",
+        ),
+        # items missing from a parcel are a delivery matter, as the labelled posts have it
+        ("My order came without the charger, half the box was missing", "delivery"),
+        ("Kargo geldi ama kutunun içinden iki ürün eksik çıktı", "delivery"),
+        ("Sifarişim gəldi, amma iki məhsul əskikdir", "delivery"),
+        # waiting on the line
+        ("Bravo, 45 dakikadır müşteri hizmetlerinde bekliyorum", "unreachable"),
     ],
 )
 def test_a_complaint_said_in_its_own_words_takes_its_topic(analyzer, text, category):
