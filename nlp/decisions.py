@@ -226,7 +226,7 @@ def praises_a_repeat(cues: Cues) -> bool:
     return bool(
         cues.positive
         and cues.failure
-        and REPEAT_CONTACT in cues.signals
+        and cues.again
         and cues.negative == 0
         and not cues.polite
         and not cues.conceded_praise

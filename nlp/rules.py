@@ -217,6 +217,7 @@ class Cues:
     amount: bool = False  # a sum of money is named ("12 AZN", "£7.40")
     double_charge: bool = False  # "iki kez çekildi": the count is of payments, not of contacts
     put_right: bool = False  # a problem reported as fixed, with thanks, and nothing wrong after
+    again: bool = False  # it happened again ("yine", "yenə", "third time"), not "every time"
     question: bool = False  # the post is one short question ("how do I add a second line?")
     why: bool = False  # it asks why, or for an explanation ("neden", "niyə", "explain why")
     asks: list[str] = field(default_factory=list)
@@ -250,6 +251,7 @@ class CueFinder:
         self._settled = compile_keywords(lex.get("settled") or {})
         self._damage = compile_keywords(lex.get("damage") or {})
         self._sarcasm = compile_keywords(lex.get("sarcasm") or {})
+        self._again = compile_keywords(lex.get("again") or {})
         self._closing_thanks = compile_keywords(lex.get("closing_thanks") or {})
         self._not_refund = compile_keywords(lex.get("not_refund") or {})
         self._no_heating = compile_keywords(lex.get("no_heating") or {})
@@ -312,6 +314,7 @@ class CueFinder:
         for pattern in self._not_literal:
             literal = pattern.sub(" ", literal)
         signals = {n for n, e in self.taxonomy.signals.items() if e.find(literal)}
+        cues.again = bool(self._count(self._again, literal))
         if IRONY in signals:
             # irony is not a keyword hit: the pipeline emits it from the irony decision, which
             # counts words configured under the `irony` signal as extra sarcasm markers

@@ -559,3 +559,23 @@ def test_an_ask_is_read_where_it_is_asked_not_named(cue_finder, text, ask, asked
 )
 def test_regret_words_concede_the_praise_before_them(cue_finder, text):
     assert cues_of(cue_finder, text).conceded_praise
+
+
+@pytest.mark.parametrize(
+    ("text", "again", "repeat"),
+    [
+        ("Super, my parcel is lost again 👍", True, True),
+        ("Kargom yine kayboldu", True, True),
+        ("Bağlamam yenə itib", True, True),
+        ("Üçüncü kez faturamdan fazla para çekilmiş", True, True),
+        # a habit, not a repeat of this failure
+        ("Every time I order the box is a bit dented, still love it", False, True),
+        # "yine de" is "nevertheless": no repeat at all
+        ("İki kere izledim ve büyülendim, yine de gizemi çözemedim", False, False),
+        ("Biraz geç geldi ama gene de memnunum", False, False),
+    ],
+)
+def test_again_is_a_failure_repeated_not_a_habit_or_nevertheless(cue_finder, text, again, repeat):
+    cues = cues_of(cue_finder, text)
+    assert cues.again is again, cues
+    assert ("repeat_contact" in cues.signals) is repeat, cues.signals
