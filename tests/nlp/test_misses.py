@@ -132,6 +132,7 @@ CHURN = [
     "I've been a customer for 9 years and I'm moving to Vodafone next month. Done.",
     "15 yıldır müşterinizim, 3 haftadır internet yok, başka yere gidiyorum.",
     "İnternet 5 gündür işləmir, başqa provayderə keçirəm.",
+    "Kargom üç kez kayboldu, bir daha asla sizden sipariş vermem.",
 ]
 
 
@@ -360,6 +361,8 @@ def test_a_double_charge_is_no_repeat_contact_unless_they_say_so(analyzer, text,
         "@SimaTel nömrəmi başqa operatordan sizə keçirmək istəyirəm, hansı sənədlər lazımdır?",
         "@DalgaMobil başka operatördeki numaramı size taşıyabilir miyim?",
         "I'm switching to you from Brightwave, can I keep my number?",
+        # "never again" said of the world, not of the customer's own custom
+        "Üçlemenin en iyisi, böyle bir film bir daha asla yapılmayacak.",
     ],
 )
 def test_coming_to_the_brand_is_no_churn(analyzer, text):
