@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import sys
+import tempfile
 import time
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,11 +22,33 @@ SAVE_EVERY = 2048
 
 
 def _save(path: Path, known: dict[str, np.ndarray]) -> None:
+    """Write the cache whole, then move it into place: a reader never sees half a file, and two
+    processes warming one cache (a background `embed` and an `evaluate`) never write into the
+    same temporary file. The last writer's vectors win; the other's are encoded again later."""
     path.parent.mkdir(parents=True, exist_ok=True)
     keys = list(known)
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez(tmp, keys=np.array(keys), vectors=np.stack([known[k] for k in keys]))
-    tmp.replace(path)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=path.stem + ".", suffix=".tmp.npz")
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            np.savez(out, keys=np.array(keys), vectors=np.stack([known[k] for k in keys]))
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _load(path: Path) -> dict[str, np.ndarray]:
+    """The cached vectors; an unreadable cache (a disk that filled up, a copy cut short) is
+    reported and treated as empty, since every vector in it can be encoded again."""
+    if not path.is_file():
+        return {}
+    try:
+        # opened here, so that a file numpy cannot read is closed all the same
+        with path.open("rb") as fh, np.load(fh) as data:
+            return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        print(f"  embedding cache {path} is unreadable ({exc}); encoding again", file=sys.stderr)
+        return {}
 
 
 def _cache_file(cache_dir: Path, encoder_name: str) -> Path:
@@ -40,11 +65,7 @@ def cached_mask(
     encoder: Encoder, texts: Sequence[str], cache_dir: Path = DEFAULT_CACHE
 ) -> list[bool]:
     """Which of `texts` already have a vector in the cache (nothing is encoded)."""
-    path = _cache_file(cache_dir, encoder.name)
-    if not path.is_file():
-        return [False] * len(texts)
-    with np.load(path) as data:
-        known = set(data["keys"].tolist())
+    known = _load(_cache_file(cache_dir, encoder.name))
     return [text_key(model_text(t) or t) in known for t in texts]
 
 
@@ -55,10 +76,7 @@ def embed_cached(
     prepared = [model_text(t) or t for t in texts]
     keys = [text_key(t) for t in prepared]
     path = _cache_file(cache_dir, encoder.name)
-    known: dict[str, np.ndarray] = {}
-    if path.is_file():
-        with np.load(path) as data:
-            known = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+    known = _load(path)
     missing = list(dict.fromkeys(k for k in keys if k not in known))
     if missing:
         todo = {k: t for k, t in zip(keys, prepared, strict=True) if k in set(missing)}
