@@ -498,3 +498,25 @@ def test_closing_the_card_is_churn(analyzer):
 def test_signals_said_in_other_words(analyzer, text, signal):
     (a,) = analyzer.analyze([text])
     assert signal in a.signals, a.signals
+
+
+# -- a risk word used for something else raises no safety or legal signal ----------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Another successful journey, thanks for the hospitality!",
+        "Kids left a kindle fire on the plane, row 9. Can someone check?",
+        "Wolfsburg are on fire today!",
+        "Aşkım benim yine küstük barıştık :)",  # folded, "küstük" (made up) is "kustuk" (vomited)
+        "Bahar çarptı beni bugün",
+        "Ürün tamamen tehlikesiz, çocuğum rahatça kullanıyor",
+        "Ərzaq təhlükəsizliyi səviyyəsi güclənib",
+        "Bu akşam avukat arkadaşımın doğum günü kutlaması var",
+        "Millət vəkili yeni layihəni təqdim etdi",
+        "Southwest goes to court to gain access to the gates at Love Field",
+        "Thankfully they've got a nice food court here",
+    ],
+)
+def test_a_risk_word_in_another_sense_raises_no_safety_or_legal_signal(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert not {"safety_risk", "legal_threat"} & set(a.signals), a.signals
