@@ -538,6 +538,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.labels:
         # only what the label heads and the tuning read: labelled train rows and all of dev
         examples = [ex for ex in examples if ex.split == "dev" or _has_labels(ex)]
+    elif args.retune:
+        examples = [ex for ex in examples if ex.split == "dev"]  # tuning reads dev alone
     if args.max_new is not None:
         examples = _within_budget(examples, encoder, args.cache, args.max_new, log)
     vectors = embed_cached(encoder, [ex.text for ex in examples], args.cache, label="data")

@@ -177,3 +177,35 @@ def test_heads_carry_their_version_to_the_minute():
     from callbrief.nlp.training.train import version_stamp
 
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d{4}Z", version_stamp())
+
+
+@pytest.mark.slow
+def test_retune_reads_dev_alone_and_keeps_every_head(tmp_path):
+    import numpy as np
+
+    from callbrief.nlp.text import model_text
+    from callbrief.nlp.training import train
+    from callbrief.nlp.training.data import load
+    from callbrief.nlp.training.embed import text_key
+
+    out, cache = tmp_path / "heads.npz", tmp_path / "cache"
+    data, labelled = _data(tmp_path / "data"), _labelled(tmp_path / "labelled")
+    common = ["--data", str(data), "--out", str(out), "--cache", str(cache), "--labelled"]
+    train.main([*common, str(labelled)])
+    before = load_heads(out)
+    with (data / "en" / "airline_sentiment.csv").open("a", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(
+            [["negative", "", f"@air new post {i}, bag lost"] for i in range(40)]
+        )
+    train.main([*common, str(labelled), "--retune"])
+    after = load_heads(out)
+    assert after.heads.keys() == before.heads.keys()
+    for name, head in before.heads.items():
+        for (w0, b0), (w1, b1) in zip(head.layers, after.heads[name].layers, strict=True):
+            assert np.array_equal(w0, w1) and np.array_equal(b0, b1), name
+    # the new training posts were never encoded: retuning needs none of them
+    new = [ex for ex in load(data, ("train", "dev")) if "new post" in ex.text]
+    with np.load(next(cache.glob("*.npz"))) as saved:
+        keys = set(saved["keys"].tolist())
+    encoded = {ex.split for ex in new if text_key(model_text(ex.text) or ex.text) in keys}
+    assert {ex.split for ex in new} >= {"train"} and "train" not in encoded
