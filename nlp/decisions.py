@@ -165,8 +165,9 @@ def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x))
 
 
-def complaint_rule(cues: Cues, w: ComplaintWeights = COMPLAINT) -> float:
-    """Rule-only probability that a text is a complaint, from its cues."""
+def complaint_rule(cues: Cues, w: ComplaintWeights = COMPLAINT, *, praise: bool = True) -> float:
+    """Rule-only probability that a text is a complaint, from its cues (`praise=False`: as if
+    its praise words were not there, which is what sarcasm's praise is worth)."""
     asks = bool(set(cues.asks) & COMPLAINT_ASKS)
     hard = bool((set(cues.signals) | set(cues.priority_cues)) - SOFT_SIGNALS)
     safety = SAFETY in cues.signals
@@ -179,7 +180,9 @@ def complaint_rule(cues: Cues, w: ComplaintWeights = COMPLAINT) -> float:
         + w.hard_signal * hard
         + w.safety * safety
         + w.repeat * (REPEAT_CONTACT in cues.signals)
-        + w.praise * min(cues.positive, w.cap) * (not (cues.irony_marker or praises_a_repeat(cues)))
+        + w.praise
+        * min(cues.positive, w.cap)
+        * (praise and not (cues.irony_marker or praises_a_repeat(cues)))
     )
     return _sigmoid(x)
 
@@ -281,7 +284,8 @@ def decide(
         # a customer thanking for a fix has no grievance left: no complaint, no sarcasm
         return Decision(sentiment(sentiment_p, cues, False, False, tuning), False, False)
     evidence = complaint_rule(cues)
-    irony = is_ironic(cues, evidence > 0.5, irony_head, tuning)
+    # praise around a failure is sarcasm when the rest would make a complaint on its own
+    irony = is_ironic(cues, complaint_rule(cues, praise=False) > 0.5, irony_head, tuning)
     complaint_p = evidence
     if complaint_head is not None and not plain_question(cues, irony):
         w = tuning.complaint_head_weight

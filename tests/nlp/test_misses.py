@@ -74,6 +74,10 @@ SARCASM = [
     "Thank you so much for ruining my holiday, Skyline",
     "Tatilimi mahvettiğiniz için teşekkürler",
     "Tətilimi məhv etdiyiniz üçün təşəkkürlər",
+    # praise after the failure, whose praise words would otherwise outweigh it
+    "Been on hold for 50 minutes and nobody answers. Amazing customer care 👍",
+    "Müşteri hizmetleri 1 saattir bekletiyor, kimse açmıyor. Harika müşteri odaklılık 👍",
+    "Operator 40 dəqiqədir gözlədir, heç kim cavab vermir. Əla müştəri xidməti 👍",
 ]
 
 
