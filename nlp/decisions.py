@@ -298,6 +298,7 @@ def decide(
         or rules_confident(cues)  # the head is weak on short tr/az posts
         or (irony and (evidence > 0.3 or cues.sarcasm))
         or cues.conceded_praise
+        or cues.chasing  # the fourth message about one matter is a grievance in itself
         or bool(DECISIVE_SIGNALS.intersection(cues.signals))
     )
     if not complaint and states_grievance(clean, cues):

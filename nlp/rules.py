@@ -218,6 +218,7 @@ class Cues:
     double_charge: bool = False  # "iki kez çekildi": the count is of payments, not of contacts
     put_right: bool = False  # a problem reported as fixed, with thanks, and nothing wrong after
     again: bool = False  # it happened again ("yine", "yenə", "third time"), not "every time"
+    chasing: bool = False  # the customer has contacted the brand over and over about it
     question: bool = False  # the post is one short question ("how do I add a second line?")
     why: bool = False  # it asks why, or for an explanation ("neden", "niyə", "explain why")
     asks: list[str] = field(default_factory=list)
@@ -252,6 +253,7 @@ class CueFinder:
         self._damage = compile_keywords(lex.get("damage") or {})
         self._sarcasm = compile_keywords(lex.get("sarcasm") or {})
         self._again = compile_keywords(lex.get("again") or {})
+        self._chasing = compile_keywords(lex.get("chasing") or {})
         self._closing_thanks = compile_keywords(lex.get("closing_thanks") or {})
         self._not_refund = compile_keywords(lex.get("not_refund") or {})
         self._no_heating = compile_keywords(lex.get("no_heating") or {})
@@ -320,7 +322,10 @@ class CueFinder:
             # counts words configured under the `irony` signal as extra sarcasm markers
             signals.discard(IRONY)
             cues.irony_marker = True
-        if REPEAT_CONTACT in self.taxonomy.signals and COUNTED_CONTACT_RE.search(literal):
+        cues.chasing = bool(
+            COUNTED_CONTACT_RE.search(literal) or self._count(self._chasing, literal)
+        )
+        if REPEAT_CONTACT in self.taxonomy.signals and cues.chasing:
             signals.add(REPEAT_CONTACT)
         loyal_leaving = LOYAL_RE.search(literal) and LEAVING_RE.search(literal)
         if CHURN in self.taxonomy.signals and loyal_leaving:

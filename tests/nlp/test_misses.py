@@ -524,3 +524,63 @@ def test_signals_said_in_other_words(analyzer, text, signal):
 def test_a_risk_word_in_another_sense_raises_no_safety_or_legal_signal(analyzer, text):
     (a,) = analyzer.analyze([text])
     assert not {"safety_risk", "legal_threat"} & set(a.signals), a.signals
+
+
+# -- signals in the words customers use for them (a second set, written 2026-12-04) ------------
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        (
+            "Screenshots of this whole thread are going on Twitter and Facebook tonight.",
+            "public_escalation",
+        ),
+        ("I'll be leaving a one-star review on Google and Trustpilot.", "public_escalation"),
+        ("Shall I send all of this to the BBC and see what they think?", "public_escalation"),
+        ("Bunu sosyal medyada paylaşacağım, herkes görsün.", "public_escalation"),
+        ("Şikayetvar'a da yazdım, herkes okusun.", "public_escalation"),
+        ("Ekşi sözlüğe yazacağım bu rezilliği.", "public_escalation"),
+        ("Bunu bütün sosial şəbəkələrdə paylaşacağam.", "public_escalation"),
+        ("Televiziyaya müraciət edəcəyəm, qoy hamı bilsin.", "public_escalation"),
+        ("I'm taking this to the small claims court.", "legal_threat"),
+        ("My solicitor will be in touch.", "legal_threat"),
+        ("I have reported you to Action Fraud and my bank's fraud team.", "legal_threat"),
+        ("Tüketici mahkemesine gideceğim.", "legal_threat"),
+        ("Hukuki yollara başvuracağım.", "legal_threat"),
+        ("Məhkəməyə verəcəyəm sizi.", "legal_threat"),
+        ("İstehlakçıların Hüquqlarının Müdafiəsi Cəmiyyətinə şikayət edəcəyəm.", "legal_threat"),
+        ("That's it, I'm taking my custom elsewhere.", "churn_threat"),
+        ("After 12 years I'm done, cancelling everything today.", "churn_threat"),
+        ("Aboneliğimi hemen iptal edin, başka firmaya geçiyorum.", "churn_threat"),
+        ("Artık başka bankayla çalışacağım.", "churn_threat"),
+        ("Abunəliyimi ləğv edin, başqa şirkətə keçirəm.", "churn_threat"),
+        ("Bir daha sizdən heç nə almayacağam.", "churn_threat"),
+        ("Can I speak to someone senior please?", "manager_request"),
+        ("I want this escalated to someone with authority.", "manager_request"),
+        ("Bir yetkiliyle görüşmek istiyorum.", "manager_request"),
+        ("Müdürünüzle görüşmek istiyorum hemen.", "manager_request"),
+        ("Rəhbərinizlə danışmaq istəyirəm.", "manager_request"),
+        ("Məni məsul şəxslə əlaqələndirin.", "manager_request"),
+        ("This is my fourth message about the same problem.", "repeat_contact"),
+        ("I've reported this fault three times already.", "repeat_contact"),
+        ("Bu konuyu dördüncü kez yazıyorum.", "repeat_contact"),
+        ("Aynı şikayeti defalarca ilettim.", "repeat_contact"),
+        ("Bu barədə artıq üç dəfə yazmışam.", "repeat_contact"),
+        ("Neçənci dəfədir zəng edirəm.", "repeat_contact"),
+    ],
+)
+def test_signals_in_more_words(analyzer, text, signal):
+    (a,) = analyzer.analyze([text])
+    assert signal in a.signals, a.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dışarısı eksi 5 derece, kombi arızalı",  # "eksi" (minus), folded like "ekşi"
+        "Jurnalist bildirib ki, yeni layihə təqdim olunub",
+        "I've watched it three times, love it",
+    ],
+)
+def test_words_near_a_signal_raise_none(analyzer, text):
+    (a,) = analyzer.analyze([text])
+    assert not {"public_escalation", "repeat_contact"} & set(a.signals), a.signals
