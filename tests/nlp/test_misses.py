@@ -137,6 +137,7 @@ CHURN = [
     "15 yıldır müşterinizim, 3 haftadır internet yok, başka yere gidiyorum.",
     "İnternet 5 gündür işləmir, başqa provayderə keçirəm.",
     "Kargom üç kez kayboldu, bir daha asla sizden sipariş vermem.",
+    "Bir daha asla Kargola ile gönderi yapmam.",
 ]
 
 
