@@ -9,14 +9,16 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
 from callbrief.nlp.encoders import Encoder
 from callbrief.nlp.text import model_text
 
+T = TypeVar("T")
 DEFAULT_CACHE = Path("/tmp/callbrief-embeddings")
 SAVE_EVERY = 2048
 
@@ -37,18 +39,28 @@ def _save(path: Path, known: dict[str, np.ndarray]) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _load(path: Path) -> dict[str, np.ndarray]:
-    """The cached vectors; an unreadable cache (a disk that filled up, a copy cut short) is
-    reported and treated as empty, since every vector in it can be encoded again."""
+def _read(path: Path, read: Callable[[Any], T], empty: T) -> T:
+    """`read` applied to the cache file; an unreadable cache (a disk that filled up, a copy cut
+    short) is reported and treated as `empty`, since every vector in it can be encoded again."""
     if not path.is_file():
-        return {}
+        return empty
     try:
         # opened here, so that a file numpy cannot read is closed all the same
         with path.open("rb") as fh, np.load(fh) as data:
-            return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+            return read(data)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         print(f"  embedding cache {path} is unreadable ({exc}); encoding again", file=sys.stderr)
-        return {}
+        return empty
+
+
+def _load(path: Path) -> dict[str, np.ndarray]:
+    """The cached vectors by text key."""
+    return _read(path, lambda d: dict(zip(d["keys"].tolist(), d["vectors"], strict=True)), {})
+
+
+def _load_keys(path: Path) -> set[str]:
+    """The cached text keys alone (the vectors are not read)."""
+    return _read(path, lambda d: set(d["keys"].tolist()), set())
 
 
 def _cache_file(cache_dir: Path, encoder_name: str) -> Path:
@@ -65,7 +77,7 @@ def cached_mask(
     encoder: Encoder, texts: Sequence[str], cache_dir: Path = DEFAULT_CACHE
 ) -> list[bool]:
     """Which of `texts` already have a vector in the cache (nothing is encoded)."""
-    known = _load(_cache_file(cache_dir, encoder.name))
+    known = _load_keys(_cache_file(cache_dir, encoder.name))
     return [text_key(model_text(t) or t) in known for t in texts]
 
 

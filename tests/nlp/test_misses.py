@@ -480,6 +480,47 @@ def test_closing_the_card_is_churn(analyzer):
 
 
 # -- signals said in other words ------------------------------------------------------------------
+# signals in more of the words customers use for them (a second set, written 2026-12-04)
+MORE_SIGNAL_WORDS = [
+    (
+        "Screenshots of this whole thread are going on Twitter and Facebook tonight.",
+        "public_escalation",
+    ),
+    ("I'll be leaving a one-star review on Google and Trustpilot.", "public_escalation"),
+    ("Shall I send all of this to the BBC and see what they think?", "public_escalation"),
+    ("Bunu sosyal medyada paylaşacağım, herkes görsün.", "public_escalation"),
+    ("Şikayetvar'a da yazdım, herkes okusun.", "public_escalation"),
+    ("Ekşi sözlüğe yazacağım bu rezilliği.", "public_escalation"),
+    ("Bunu bütün sosial şəbəkələrdə paylaşacağam.", "public_escalation"),
+    ("Televiziyaya müraciət edəcəyəm, qoy hamı bilsin.", "public_escalation"),
+    ("I'm taking this to the small claims court.", "legal_threat"),
+    ("My solicitor will be in touch.", "legal_threat"),
+    ("I have reported you to Action Fraud and my bank's fraud team.", "legal_threat"),
+    ("Tüketici mahkemesine gideceğim.", "legal_threat"),
+    ("Hukuki yollara başvuracağım.", "legal_threat"),
+    ("Məhkəməyə verəcəyəm sizi.", "legal_threat"),
+    ("İstehlakçıların Hüquqlarının Müdafiəsi Cəmiyyətinə şikayət edəcəyəm.", "legal_threat"),
+    ("That's it, I'm taking my custom elsewhere.", "churn_threat"),
+    ("After 12 years I'm done, cancelling everything today.", "churn_threat"),
+    ("Aboneliğimi hemen iptal edin, başka firmaya geçiyorum.", "churn_threat"),
+    ("Artık başka bankayla çalışacağım.", "churn_threat"),
+    ("Abunəliyimi ləğv edin, başqa şirkətə keçirəm.", "churn_threat"),
+    ("Bir daha sizdən heç nə almayacağam.", "churn_threat"),
+    ("Can I speak to someone senior please?", "manager_request"),
+    ("I want this escalated to someone with authority.", "manager_request"),
+    ("Bir yetkiliyle görüşmek istiyorum.", "manager_request"),
+    ("Müdürünüzle görüşmek istiyorum hemen.", "manager_request"),
+    ("Rəhbərinizlə danışmaq istəyirəm.", "manager_request"),
+    ("Məni məsul şəxslə əlaqələndirin.", "manager_request"),
+    ("This is my fourth message about the same problem.", "repeat_contact"),
+    ("I've reported this fault three times already.", "repeat_contact"),
+    ("Bu konuyu dördüncü kez yazıyorum.", "repeat_contact"),
+    ("Aynı şikayeti defalarca ilettim.", "repeat_contact"),
+    ("Bu barədə artıq üç dəfə yazmışam.", "repeat_contact"),
+    ("Neçənci dəfədir zəng edirəm.", "repeat_contact"),
+]
+
+
 @pytest.mark.parametrize(
     ("text", "signal"),
     [
@@ -498,7 +539,8 @@ def test_closing_the_card_is_churn(analyzer):
             "Hasar dosyam için 3 haftadır dönüş yok, Sigorta Tahkim Komisyonu'na başvuracağım.",
             "legal_threat",
         ),
-    ],
+    ]
+    + MORE_SIGNAL_WORDS,
 )
 def test_signals_said_in_other_words(analyzer, text, signal):
     (a,) = analyzer.analyze([text])
@@ -512,7 +554,7 @@ def test_signals_said_in_other_words(analyzer, text, signal):
         "Another successful journey, thanks for the hospitality!",
         "Kids left a kindle fire on the plane, row 9. Can someone check?",
         "Wolfsburg are on fire today!",
-        "Aşkım benim yine küstük barıştık :)",  # folded, "küstük" (made up) is "kustuk" (vomited)
+        "Aşkım benim yine küstük barıştık :)",  # "küstük" (we sulked) folds to "kustuk" (vomited)
         "Bahar çarptı beni bugün",
         "Ürün tamamen tehlikesiz, çocuğum rahatça kullanıyor",
         "Ərzaq təhlükəsizliyi səviyyəsi güclənib",
@@ -525,53 +567,6 @@ def test_signals_said_in_other_words(analyzer, text, signal):
 def test_a_risk_word_in_another_sense_raises_no_safety_or_legal_signal(analyzer, text):
     (a,) = analyzer.analyze([text])
     assert not {"safety_risk", "legal_threat"} & set(a.signals), a.signals
-
-
-# -- signals in the words customers use for them (a second set, written 2026-12-04) ------------
-@pytest.mark.parametrize(
-    ("text", "signal"),
-    [
-        (
-            "Screenshots of this whole thread are going on Twitter and Facebook tonight.",
-            "public_escalation",
-        ),
-        ("I'll be leaving a one-star review on Google and Trustpilot.", "public_escalation"),
-        ("Shall I send all of this to the BBC and see what they think?", "public_escalation"),
-        ("Bunu sosyal medyada paylaşacağım, herkes görsün.", "public_escalation"),
-        ("Şikayetvar'a da yazdım, herkes okusun.", "public_escalation"),
-        ("Ekşi sözlüğe yazacağım bu rezilliği.", "public_escalation"),
-        ("Bunu bütün sosial şəbəkələrdə paylaşacağam.", "public_escalation"),
-        ("Televiziyaya müraciət edəcəyəm, qoy hamı bilsin.", "public_escalation"),
-        ("I'm taking this to the small claims court.", "legal_threat"),
-        ("My solicitor will be in touch.", "legal_threat"),
-        ("I have reported you to Action Fraud and my bank's fraud team.", "legal_threat"),
-        ("Tüketici mahkemesine gideceğim.", "legal_threat"),
-        ("Hukuki yollara başvuracağım.", "legal_threat"),
-        ("Məhkəməyə verəcəyəm sizi.", "legal_threat"),
-        ("İstehlakçıların Hüquqlarının Müdafiəsi Cəmiyyətinə şikayət edəcəyəm.", "legal_threat"),
-        ("That's it, I'm taking my custom elsewhere.", "churn_threat"),
-        ("After 12 years I'm done, cancelling everything today.", "churn_threat"),
-        ("Aboneliğimi hemen iptal edin, başka firmaya geçiyorum.", "churn_threat"),
-        ("Artık başka bankayla çalışacağım.", "churn_threat"),
-        ("Abunəliyimi ləğv edin, başqa şirkətə keçirəm.", "churn_threat"),
-        ("Bir daha sizdən heç nə almayacağam.", "churn_threat"),
-        ("Can I speak to someone senior please?", "manager_request"),
-        ("I want this escalated to someone with authority.", "manager_request"),
-        ("Bir yetkiliyle görüşmek istiyorum.", "manager_request"),
-        ("Müdürünüzle görüşmek istiyorum hemen.", "manager_request"),
-        ("Rəhbərinizlə danışmaq istəyirəm.", "manager_request"),
-        ("Məni məsul şəxslə əlaqələndirin.", "manager_request"),
-        ("This is my fourth message about the same problem.", "repeat_contact"),
-        ("I've reported this fault three times already.", "repeat_contact"),
-        ("Bu konuyu dördüncü kez yazıyorum.", "repeat_contact"),
-        ("Aynı şikayeti defalarca ilettim.", "repeat_contact"),
-        ("Bu barədə artıq üç dəfə yazmışam.", "repeat_contact"),
-        ("Neçənci dəfədir zəng edirəm.", "repeat_contact"),
-    ],
-)
-def test_signals_in_more_words(analyzer, text, signal):
-    (a,) = analyzer.analyze([text])
-    assert signal in a.signals, a.signals
 
 
 @pytest.mark.parametrize(
