@@ -46,6 +46,12 @@ NO_PROBLEM_RE = re.compile(
     r"|(?<!\w)(?:diyecek|soyleyecek|deyecek|deyilesi)\s+(?:bir\s+)?(?:sey|bisey|soz|sozum)\s+"
     r"(?:yok|yoxdur|yox)(?!\w)"
     r"|(?<!\w)(?:sozum|sozumuz)\s+(?:yok|yoxdur)(?!\w)"
+    # "anlatmaya gerek yok" (no need to say more), "hiç zorluk çekmiyor" (has no trouble)
+    r"|(?<!\w)(?:gerek|luzum|ihtiyac|ehtiyac)\s+(?:yok|yoktur|yoxdur|yox)(?!\w)"
+    # "sesi biraz fazla ama sorun değil" (but that is no problem), "problem deyil"
+    r"|(?<!\w)(?:sorun|problem|dert|sikinti)\s+(?:degil|deyil)(?!\w)"
+    r"|(?<!\w)(?:zorluk|gucluk|zahmet|eziyyet|cetinlik)\w{0,4}\s+(?:hic\s+|hec\s+)?"
+    r"cek(?:miyor|medim|medik|medi|mez|meden|mir|memis)\w{0,5}(?!\w)"
 )
 
 # "Hayatımda hiç bu kadar kaliteli bir film izlemedim", "belə xidmət görməmişdim": never seen
@@ -112,6 +118,8 @@ CONTRAST_RE = re.compile(
     r"\s(?:ama|fakat|ancak|amma|lakin|ancaq|but|however|though|sadly|unfortunately|maalesef"
     r"|ne yazik ki|teessuf ki)(?=[\s,;:])"
 )
+# "and", "then": what came before the words of a fix happened before it (folded text)
+AND_THEN_RE = re.compile(r"\s(?:ve|and|then|sonra|ardindan|sonrasinda|sonra da|ve sonra)\s")
 # Water on electrics: water words within a few words of sockets, fuse boxes or wiring (folded).
 _WATER = (
     r"(?:\w*water|leak\w*|flood\w*|drip\w*|su|suyu|sular|sizinti\w*|sizdi\w*|sizi\w*|axir|axan)"
@@ -259,9 +267,14 @@ class CueFinder:
         self._no_heating = compile_keywords(lex.get("no_heating") or {})
         self._freezing = compile_keywords(lex.get("freezing") or {})
         self._medicine = compile_keywords(lex.get("medicine") or {})
-        # blanked before signals: figures of speech, and customers coming to the brand
+        # blanked before signals: figures of speech, customers coming to the brand, and
+        # customers who will come back ("tekrar alırım" repeats no failure)
         self._not_literal = [
-            p for p in (compile_keywords(lex.get(k) or {}) for k in ("figurative", "joining")) if p
+            p
+            for p in (
+                compile_keywords(lex.get(k) or {}) for k in ("figurative", "joining", "coming_back")
+            )
+            if p
         ]
         self._priority = {
             name: compile_keywords(spec.get("keywords") or {})
@@ -449,8 +462,11 @@ class CueFinder:
             described = FIXED_OBJECT_RE.sub(" ", after)  # "delivered my delayed bag"
             if asked or NOT_DONE_RE.search(before) or self._found(described):
                 continue
-            if self._damage is not None and self._damage.search(before + " " + described):
-                continue  # "arrived smashed"; not "replaced my faulty soundbar"
+            # "arrived smashed"; not "replaced my faulty soundbar", nor "hasarlı geldi ve ertesi
+            # gün tamir edildi" (the damage came first, then the fix)
+            since = AND_THEN_RE.split(before)[-1]
+            if self._damage is not None and self._damage.search(since + " " + described):
+                continue
             last_end = end
         if last_end < 0:
             return False
