@@ -312,6 +312,8 @@ PUT_RIGHT = [
     # 2026-12-06: the damage came first, "and" then the fix
     "Süpürgem hasarlı geldi ve ertesi gün hemen değiştirdiler, çok memnun kaldım. Teşekkürler",
     "Kartım bloklanmışdı, 10 dəqiqəyə açdınız. Operatora xüsusi təşəkkür edirəm @XezineBank",
+    "Billing mix-up last month but @DalgaMobileUK rang me back within the hour and knocked £15 "
+    "off my bill for the trouble. Cheers",
 ]
 
 
@@ -331,6 +333,7 @@ NOT_PUT_RIGHT = [
     "Teşekkürler ama sorun hâlâ çözülmedi, iki gündür internet yok",
     "Sağ olun, amma internet yenə kəsildi, həll olunmadı",
     "Great, they 'fixed' it and now it doesn't work at all 🙃",
+    "Promised a call back about my bill, nobody rang back. Thanks a lot @DalgaMobileUK",
 ]
 
 
