@@ -630,3 +630,11 @@ def test_a_long_mixed_review_is_no_sarcasm(analyzer):
     (a,) = analyzer.analyze([text])
     assert not a.irony, a
     assert a.sentiment.label != "negative", a
+
+
+# -- 2026-12-06: a fare above the quote, after praise, concedes the point ----------------------
+def test_a_fare_above_the_quote_after_praise_is_a_complaint(analyzer):
+    (a,) = analyzer.analyze(
+        ["Lovely driver @ZoomRide, but the fare was £9 more than quoted. Is that normal?"]
+    )
+    assert a.complaint and a.sentiment.label == "negative", a
