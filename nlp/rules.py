@@ -16,7 +16,10 @@ from callbrief.nlp.text import MENTION_RE, fold_any
 LEXICON_PATH = Path(__file__).with_name("lexicons.yaml")
 # Turkish/Azerbaijani negated verbs: gel-medi, çalış-mıyor, gəl-məyib, işlə-mir (folded forms).
 NEGATED_VERB_RE = re.compile(
-    r"(?<!\w)\w{2,}(?:madi|medi|miyor|muyor|mamis|memis|mayacak|meyecek|mayib|meyib|mir|mur|"
+    # nouns that end like a negated verb name no failure: "demir" (iron), "İzmir", "yağmur"
+    # (rain), "çamur", "hamur", "kömür", "komedi" (comedy), with their suffixes
+    r"(?<!\w)(?!(?:demir|izmir|emir|yagmur|camur|hamur|komur|samur|zamir|timur|komedi)\w{0,6}(?!\w))"
+    r"\w{2,}(?:madi|medi|miyor|muyor|mamis|memis|mayacak|meyecek|mayib|meyib|mir|mur|"
     r"madim|medim|mayan|meyen|mamak|memek)(?:\w{0,6})(?!\w)"
     # "tadını kaçırmayacak şekilde": "in a way that does not spoil it" names no failure
     r"(?!\s+(?:sekilde|bicimde))"
@@ -35,7 +38,7 @@ WITHOUT_PROBLEM_RE = re.compile(
 # add), "sözüm yoxdur": a review's praise, not a failure (folded text; blanked before counting)
 NO_PROBLEM_RE = re.compile(
     r"(?<!\w)(?:sorun|problem|sikinti|ariza|hata|xeta|nasazliq|sakinca)\w{0,5}\s+"
-    r"(?:(?:hic|hec|hicbir|hecbir|bir|de|da)\s+)?"
+    r"(?:(?:hic|hec|hicbir|hecbir|bir|de|da|daha|henuz|hele)\s+)?"
     r"(?:yok|yoktu|yoktur|yoxdur|yox|idi\s+yox|olmadi|olmamis|olmayib|olmur|cikmadi|cikarmadi|cixmadi|"
     r"yasamadim|yasamadik|yasatmadi|yasanmadi|yasamiyorum|yasamadan|yasamadiq|yasamamisiq|"
     r"yasamamisam)(?!\w)"
@@ -48,6 +51,10 @@ NO_PROBLEM_RE = re.compile(
     r"|(?<!\w)(?:sozum|sozumuz)\s+(?:yok|yoxdur)(?!\w)"
     # "anlatmaya gerek yok" (no need to say more), "hiç zorluk çekmiyor" (has no trouble)
     r"|(?<!\w)(?:gerek|luzum|ihtiyac|ehtiyac)\s+(?:yok|yoktur|yoxdur|yox)(?!\w)"
+    # "sabırsızlıkla bekliyoruz" (we can't wait), "səbirsizliklə gözləyirik": eager, not kept
+    # waiting
+    r"|(?<!\w)(?:sabirsizlikla|heyecanla|merakla|dort gozle|sebirsizlikle|hevesle)\s+"
+    r"(?:\w+\s+)?(?:bekl|gozle)\w*"
     # "sesi biraz fazla ama sorun değil" (but that is no problem), "problem deyil"
     r"|(?<!\w)(?:sorun|problem|dert|sikinti)\s+(?:degil|deyil)(?!\w)"
     r"|(?<!\w)(?:zorluk|gucluk|zahmet|eziyyet|cetinlik)\w{0,4}\s+(?:hic\s+|hec\s+)?"

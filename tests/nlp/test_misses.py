@@ -571,6 +571,8 @@ def test_signals_said_in_other_words(analyzer, text, signal):
         "Galata Kulesi bir dönem yangın gözetleme kulesi olarak kullanılmış",
         "Filmin sonundaki helikopter patlaması sahnesi muhteşemdi",
         "Şehir merkezinde patlama: iki yaralı",  # news, not a customer at risk
+        "Avukatlar ve hukuk öğrencileri bugün baro önünde buluştu",
+        "Filmin yasal işlem sahneleri biraz uzun ama oyunculuk çok iyi",
     ],
 )
 def test_a_risk_word_in_another_sense_raises_no_safety_or_legal_signal(analyzer, text):
@@ -605,6 +607,7 @@ def test_words_near_a_signal_raise_none(analyzer, text):
         "Sesi biraz fazla ama sorun değil, çok memnunum",  # "but that is no problem"
         "Umarım tekrar gelebilirim, harika bir otel, çok teşekkürler",
         "Bloklanmış kartımı 10 dəqiqəyə açdınız, operatora təşəkkür edirəm",  # a fix, thanked
+        "Tebrikler! Yeni modeli sabırsızlıkla bekliyoruz",  # eager, not kept waiting
     ],
 )
 def test_praise_in_words_that_look_like_a_failure_is_no_complaint(analyzer, text):

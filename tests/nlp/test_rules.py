@@ -579,3 +579,22 @@ def test_again_is_a_failure_repeated_not_a_habit_or_nevertheless(cue_finder, tex
     cues = cues_of(cue_finder, text)
     assert cues.again is again, cues
     assert ("repeat_contact" in cues.signals) is repeat, cues.signals
+
+
+@pytest.mark.parametrize(
+    ("text", "failure", "harm"),
+    [
+        # nouns that end like a negated verb (-mir, -mur, -medi) name no failure
+        ("Demir ayakları sağlam, İzmir'e yağmurda geldi, komedi filmi gibi kutu", 0, 0),
+        ("Kargom gelmedi", 1, 0),
+        ("İnternet işləmir", 1, 0),
+        # a problem denied with "daha" / "henüz" (not yet)
+        ("Kamerası mükemmel, ısınma sorunu daha yaşamadım", 0, 0),
+        # "I got lost" in a book is no lost parcel
+        ("Sayfalar arasında kayboldum", 1, 0),
+        ("Kargom kayboldu", 1, 1),
+    ],
+)
+def test_failure_and_harm_words_in_their_own_sense(cue_finder, text, failure, harm):
+    cues = cues_of(cue_finder, text)
+    assert (cues.failure, cues.harm) == (failure, harm), cues
