@@ -226,7 +226,7 @@ def is_ironic(
     )
     if trusted and (stated or not tuning.irony_needs_problem):  # type: ignore[union-attr]
         return True
-    if praises_a_repeat(cues):
+    if praises_a_repeat(cues) and chars <= PRAISE_IRONY_MAX_CHARS:
         return True
     return bool(
         chars <= PRAISE_IRONY_MAX_CHARS

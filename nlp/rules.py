@@ -94,7 +94,12 @@ NEGATION_BEFORE_PRAISE_RE = re.compile(
 )
 # An angry word negated: "kötü değil", "pis deyil" (after it), "not bad", "wasn't awful" (right
 # before it): faint praise, not a grievance (folded text)
-NEGATION_AFTER_NEGATIVE_RE = re.compile(r"\w*\s+(?:degil|deyil)(?!\w)")
+# "pişman olmayacaksınız" (you won't regret it), "şikayet etmedim": the angry word negated by
+# its verb
+NEGATION_AFTER_NEGATIVE_RE = re.compile(
+    r"\w*\s+(?:degil|deyil|olmadim|olmadik|olmazsiniz|olmayacaksiniz|olmayacaksin|etmedim|etmedi)"
+    r"(?!\w)"
+)
 NEGATION_BEFORE_NEGATIVE_RE = re.compile(r"(?:\bnot|n't)\s+(?:(?:that|too|so|as|all)\s+)?$")
 # A fix that has not happened: negated, promised, hoped for ("not fixed", "would be refunded",
 # "still waiting to be sorted"), looked at in the words just before a put-right cue (folded).

@@ -593,8 +593,33 @@ def test_again_is_a_failure_repeated_not_a_habit_or_nevertheless(cue_finder, tex
         # "I got lost" in a book is no lost parcel
         ("Sayfalar arasında kayboldum", 1, 0),
         ("Kargom kayboldu", 1, 1),
+        # no overcharge, no failure: "no need to pay more", "it did not mislead me"
+        ("Daha pahalısına fazla para vermeye gerek yok", 0, 0),
+        ("Faturamdan fazla para çekildi", 1, 0),
+        ("Telefonu araştırarak almıştım, yanıltmadı beni", 0, 0),
     ],
 )
 def test_failure_and_harm_words_in_their_own_sense(cue_finder, text, failure, harm):
     cues = cues_of(cue_finder, text)
     assert (cues.failure, cues.harm) == (failure, harm), cues
+
+
+@pytest.mark.parametrize(
+    ("text", "negative"),
+    [
+        ("Kesinlikle izleyin, pişman olmayacaksınız", 0),  # "you won't regret it"
+        ("Aldığıma çok pişmanım", 1),
+    ],
+)
+def test_an_angry_word_negated_by_its_verb_counts_no_anger(cue_finder, text, negative):
+    assert cues_of(cue_finder, text).negative == negative
+
+
+def test_praise_for_a_repeat_is_sarcasm_only_in_a_short_post():
+    from callbrief.nlp.decisions import PRAISE_IRONY_MAX_CHARS
+    from callbrief.nlp.rules import Cues
+
+    repeat = Cues(positive=1, failure=1, again=True)
+    assert is_ironic(repeat, True, chars=60)  # "Super, my parcel is lost again 👍"
+    # a long review: "yine aynı fiyata aldım ve hala kullanıyorum, güzel ..." is no sarcasm
+    assert not is_ironic(repeat, True, chars=PRAISE_IRONY_MAX_CHARS + 1)
