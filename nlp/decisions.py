@@ -215,16 +215,9 @@ def is_ironic(
     if cues.irony_marker and problem:
         return True
     trusted = head is not None and tuning is not None and head >= tuning.irony_threshold
-    # the head's irony counts next to a stated problem: one failure word with no praise to mock
-    # it ("kaybetmenize" in a film's plot, "yok" in "başka hiçbir şeyde yok") is too little
-    stated = bool(
-        complaint_evidence
-        or cues.failure >= 2
-        or (cues.failure and cues.positive)
-        or cues.negative
-        or cues.harm
-    )
-    if trusted and (stated or not tuning.irony_needs_problem):  # type: ignore[union-attr]
+    # "nice driver, but the fare was £14 over": praise conceded to the problem is sincere
+    sincere = cues.conceded_praise and not cues.irony_marker
+    if trusted and not sincere and (problem or not tuning.irony_needs_problem):  # type: ignore[union-attr]
         return True
     if praises_a_repeat(cues) and chars <= PRAISE_IRONY_MAX_CHARS:
         return True

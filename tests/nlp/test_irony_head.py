@@ -10,7 +10,7 @@ from callbrief.nlp.labels import TrainedLabels, cue_names
 from callbrief.nlp.rules import Cues
 from callbrief.nlp.taxonomy import load_taxonomy
 
-PROBLEM = Cues(failure=2)
+PROBLEM = Cues(failure=1)
 PRAISE = Cues(positive=2)
 
 
@@ -25,14 +25,13 @@ def test_a_sure_head_next_to_a_problem_is_sarcasm():
     assert not is_ironic(PROBLEM, False, head=0.6, tuning=tuning)
 
 
-def test_one_failure_word_alone_does_not_let_the_head_call_sarcasm():
-    # "Hapis cezasının yolunuzu kaybetmenize yol açacak keyifli bir resim": a film praised, one
-    # word of loss in its plot; the head's irony counts next to a stated problem
+def test_praise_conceded_to_a_problem_is_no_sarcasm_whatever_the_head_says():
+    # "Driver was perfectly nice, but the fare came to £14 more than quoted"
     tuning = Tuning(irony_threshold=0.6)
-    assert not is_ironic(Cues(failure=1), False, head=0.8, tuning=tuning)
-    assert is_ironic(Cues(failure=1), True, head=0.8, tuning=tuning)  # the rest makes a case
-    assert is_ironic(Cues(failure=1, negative=1), False, head=0.8, tuning=tuning)
-    assert is_ironic(Cues(failure=1, positive=1), False, head=0.8, tuning=tuning)  # praise, mocked
+    conceded = Cues(positive=1, failure=1, conceded_praise=True)
+    assert not is_ironic(conceded, True, head=0.9, tuning=tuning)
+    marked = Cues(positive=1, failure=1, conceded_praise=True, irony_marker=True)
+    assert is_ironic(marked, True, head=0.9, tuning=tuning)  # "Great 🙃, but..." still mocks
 
 
 def test_sincere_praise_is_not_turned_into_sarcasm_when_a_problem_is_required():
