@@ -38,8 +38,10 @@ WITHOUT_PROBLEM_RE = re.compile(
 # add), "sözüm yoxdur": a review's praise, not a failure (folded text; blanked before counting)
 NO_PROBLEM_RE = re.compile(
     r"(?<!\w)(?:sorun|problem|sikinti|ariza|hata|xeta|nasazliq|sakinca)\w{0,5}\s+"
-    r"(?:(?:hic|hec|hicbir|hecbir|bir|de|da|daha|henuz|hele)\s+)?"
-    r"(?:yok|yoktu|yoktur|yoxdur|yox|idi\s+yox|olmadi|olmamis|olmayib|olmur|cikmadi|cikarmadi|cixmadi|"
+    r"(?:(?:hic|hec|hicbir|hecbir|hicbirini|bir|de|da|daha|henuz|hele|ile|burada|burda)\s+){0,2}"
+    # "hiçbir sorunla karşılaşmadık", "sorun yaşamamıştım", "eminim sorun yaşamayacağım"
+    r"(?:karsilasmad\w*|karsilasmam\w*|rastlamad\w*|yasamamis\w*|yasamayacag\w*|yasamayacam|"
+    r"yok|yoktu|yoktur|yoxdur|yox|idi\s+yox|olmadi|olmamis|olmayib|olmur|cikmadi|cikarmadi|cixmadi|"
     r"yasamadim|yasamadik|yasatmadi|yasanmadi|yasamiyorum|yasamadan|yasamadiq|yasamamisiq|"
     r"yasamamisam)(?!\w)"
     r"|(?<!\w)(?:no|never\s+(?:had|have|has|got)\s+(?:an?|any)|never\s+an?|without\s+(?:an?|any)|"

@@ -590,6 +590,8 @@ def test_again_is_a_failure_repeated_not_a_habit_or_nevertheless(cue_finder, tex
         ("İnternet işləmir", 1, 0),
         # a problem denied with "daha" / "henüz" (not yet)
         ("Kamerası mükemmel, ısınma sorunu daha yaşamadım", 0, 0),
+        ("Gayet kullanışlı, hiçbir sorunla karşılaşmadık", 0, 0),
+        ("Üç yıldır kullanıyorum, sorunların hiçbirini burada yaşamadım", 0, 0),
         # "I got lost" in a book is no lost parcel
         ("Sayfalar arasında kayboldum", 1, 0),
         ("Kargom kayboldu", 1, 1),
