@@ -595,7 +595,9 @@ def status(ctx: typer.Context) -> None:
 def evaluate(
     ctx: typer.Context,
     data: Path = typer.Option(Path("../shared/data"), "--data", help="Labelled data folder."),
-    split: str = typer.Option("dev", "--split", help="dev, test (held out) or both."),
+    split: str = typer.Option(
+        "dev", "--split", help="dev, dev-all (every dev text), test (held out) or both."
+    ),
 ) -> None:
     """Score the NLP models, as configured, on held-out labelled data (per set and language).
 
@@ -610,6 +612,7 @@ def evaluate(
         splits=splits_named(split),
         settings=st.settings.nlp,
         languages=list(st.settings.languages),
+        all_dev=split == "dev-all",
     )
     table = Table(title=f"Evaluation on {data} ({split})")
     for column in ("dataset", "language", "split", "metric", "score", "n"):

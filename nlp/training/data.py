@@ -490,10 +490,12 @@ def load(
     splits: tuple[str, ...] = SPLITS,
     labelled_dir: Path | None = LABELLED_DIR,
     blind_dir: Path | None = None,
+    all_dev: bool = False,
 ) -> list[Example]:
     """Every example of the data sets under `data_dir`, of our own posts in `labelled_dir` and of
     the blind posts in `blind_dir` (None: without them; evaluate passes BLIND_DIR, training
-    never does), in the given splits, capped."""
+    never does), in the given splits, capped; `all_dev`: the dev split whole, not its draw of
+    DEV_DEFAULT_CAP per set (15,000 texts on the shared data, none of them trained on)."""
     root = check_data_dir(data_dir)
     ours = labelled(folder=labelled_dir) if labelled_dir is not None else iter(())
     out: list[Example] = [ex for ex in ours if ex is not None and ex.split in splits]
@@ -514,7 +516,7 @@ def load(
             if split == "train":
                 cap = TRAIN_CAP.get(name, len(part))
             elif split == "dev":
-                cap = DEV_CAP.get(name, DEV_DEFAULT_CAP)
+                cap = len(part) if all_dev else DEV_CAP.get(name, DEV_DEFAULT_CAP)
             else:
                 cap = NEW_EVAL_CAP if name in NEW_SETS else EVAL_CAP
             if len(part) > cap:

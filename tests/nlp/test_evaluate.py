@@ -98,9 +98,33 @@ def test_our_labelled_posts_split_with_their_twins_in_other_languages(data_dir):
 
 
 def test_unknown_split_is_one_clear_error():
-    with pytest.raises(ConfigError, match="Unknown split 'train': use dev, test"):
+    with pytest.raises(ConfigError, match="Unknown split 'train': use dev, dev-all"):
         evaluate.splits_named("train")
     assert evaluate.splits_named("both") == ("dev", "test")
+    assert evaluate.splits_named("dev-all") == ("dev",)
+
+
+def test_dev_all_reads_every_dev_text_not_the_draw(tmp_path, monkeypatch):
+    import callbrief.nlp.training.data as data
+
+    rows = [[i, "negative", "Late Flight", f"@united flight {i} delayed again"] for i in range(60)]
+    _write(
+        tmp_path / "en" / "airline_sentiment.csv",
+        ["tweet_id", "airline_sentiment", "negativereason", "text"],
+        rows,
+    )
+    monkeypatch.setattr(data, "DEV_DEFAULT_CAP", 2)
+    every = [r[3] for r in rows if split_of(data.clip(r[3])) == "dev"]
+    assert len(every) > 2  # the fixture has more dev texts than the draw keeps
+
+    def dev_texts(**kw):  # type: ignore[no-untyped-def]
+        return [e.text for e in load(tmp_path, ("dev",), labelled_dir=None, **kw)]
+
+    drawn, whole = dev_texts(), dev_texts(all_dev=True)
+    assert len(drawn) == 2 and set(drawn) <= set(whole)
+    assert sorted(whole) == sorted(data.clip(t) for t in every)
+    # no train or test text slips in
+    assert all(split_of(t) == "dev" for t in whole)
 
 
 def test_cli_evaluate_passes_the_users_settings(data_dir, tmp_path):
