@@ -604,15 +604,16 @@ def evaluate(
     Example: callbrief evaluate --data ../shared/data --split test
     """
     from callbrief.nlp.training.evaluate import run as run_evaluation
-    from callbrief.nlp.training.evaluate import splits_named
+    from callbrief.nlp.training.evaluate import selection
 
     st = state(ctx)
+    splits, all_dev = selection(split)
     rows = run_evaluation(
         data,
-        splits=splits_named(split),
+        splits=splits,
         settings=st.settings.nlp,
         languages=list(st.settings.languages),
-        all_dev=split == "dev-all",
+        all_dev=all_dev,
     )
     table = Table(title=f"Evaluation on {data} ({split})")
     for column in ("dataset", "language", "split", "metric", "score", "n"):

@@ -216,14 +216,14 @@ def is_ironic(
         return True
     trusted = head is not None and tuning is not None and head >= tuning.irony_threshold
     # "nice driver, but the fare was £14 over": praise conceded to the problem is sincere
-    sincere = cues.conceded_praise and not cues.irony_marker
-    if trusted and not sincere and (problem or not tuning.irony_needs_problem):  # type: ignore[union-attr]
+    if trusted and not cues.conceded_praise and (problem or not tuning.irony_needs_problem):  # type: ignore[union-attr]
         return True
-    if praises_a_repeat(cues) and chars <= PRAISE_IRONY_MAX_CHARS:
+    if chars > PRAISE_IRONY_MAX_CHARS:
+        return False  # praise beside faults in a long review is mixed, not mocking
+    if praises_a_repeat(cues):
         return True
     return bool(
-        chars <= PRAISE_IRONY_MAX_CHARS
-        and cues.positive
+        cues.positive
         and cues.failure
         and cues.negative == 0
         and complaint_evidence

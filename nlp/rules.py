@@ -57,6 +57,11 @@ NO_PROBLEM_RE = re.compile(
     # waiting
     r"|(?<!\w)(?:sabirsizlikla|heyecanla|merakla|dort gozle|sebirsizlikle|hevesle)\s+"
     r"(?:\w+\s+)?(?:bekl|gozle)\w*"
+    # a complaint's verb negated: "uğraştırmadınız" (no trouble), "yanıltmadı" (did not mislead),
+    # "yanılmadım" (I was not wrong), "pişman olmayacaksınız", "hayal kırıklığına uğratmadı"
+    r"|(?<!\w)(?:ugrastirma|yaniltma|yanilma)d\w*"
+    r"|(?<!\w)pisman\s+(?:olmad|olmayacak|olmazs|etmed)\w*"
+    r"|(?<!\w)hayal\s+kirikligina\s+ugratmad\w*"
     # "sesi biraz fazla ama sorun değil" (but that is no problem), "problem deyil"
     r"|(?<!\w)(?:sorun|problem|dert|sikinti)\s+(?:degil|deyil)(?!\w)"
     r"|(?<!\w)(?:zorluk|gucluk|zahmet|eziyyet|cetinlik)\w{0,4}\s+(?:hic\s+|hec\s+)?"
@@ -133,7 +138,7 @@ CONTRAST_RE = re.compile(
     r"|ne yazik ki|teessuf ki)(?=[\s,;:])"
 )
 # "and", "then": what came before the words of a fix happened before it (folded text)
-AND_THEN_RE = re.compile(r"\s(?:ve|and|then|sonra|ardindan|sonrasinda|sonra da|ve sonra)\s")
+AND_THEN_RE = re.compile(r"\s(?:ve|and|then|sonra|ardindan|sonrasinda)\s")
 # Water on electrics: water words within a few words of sockets, fuse boxes or wiring (folded).
 _WATER = (
     r"(?:\w*water|leak\w*|flood\w*|drip\w*|su|suyu|sular|sizinti\w*|sizdi\w*|sizi\w*|axir|axan)"

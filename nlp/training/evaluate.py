@@ -206,6 +206,11 @@ def splits_named(name: str) -> tuple[str, ...]:
     return SPLIT_NAMES[name]
 
 
+def selection(name: str) -> tuple[tuple[str, ...], bool]:
+    """What `--split NAME` reads: the splits, and whether the dev split is read whole."""
+    return splits_named(name), name == "dev-all"
+
+
 def run(
     data_dir: Path,
     *,
@@ -262,10 +267,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", default=None)
     parser.add_argument("--heads", default=None, help="heads .npz (default: the shipped ones)")
     args = parser.parse_args(argv)
-    splits = splits_named(args.split)
+    splits, all_dev = selection(args.split)
     settings = NlpSettings(encoder=args.encoder, model=args.model, heads_path=args.heads)
     try:
-        rows = run(args.data, splits=splits, settings=settings, all_dev=args.split == "dev-all")
+        rows = run(args.data, splits=splits, settings=settings, all_dev=all_dev)
     except CallbriefError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(getattr(exc, "exit_code", 1))
