@@ -353,6 +353,9 @@ def test_grievance_is_the_complaint_sentences_verbatim_in_order(analyzer):
     text = "Merhaba. Siparişim 12 gündür gelmedi. Kurye de telefonlarımı açmıyor. İyi günler."
     [a] = analyzer.analyze([text])
     assert a.grievance == ["Siparişim 12 gündür gelmedi.", "Kurye de telefonlarımı açmıyor."]
+    # a verdict on the service is part of the grievance, not only the facts before it
+    [a] = analyzer.analyze(["Ulduz Mobil-dan çıxıram, nömrəmi başqa operatora keçirəcəm. Belə xidmət olmaz."])
+    assert a.grievance[-1] == "Belə xidmət olmaz."
 
 
 def test_one_bad_text_does_not_break_the_batch(analyzer):

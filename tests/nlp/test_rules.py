@@ -486,6 +486,9 @@ def test_such_service_unacceptable_is_no_thanks(cue_finder):
     # "belə xidmət olmaz": such service is unacceptable; only "belə xidmətə görə" thanks
     assert not cues_of(cue_finder, "Bağlamanı 3 gün gec çatdırdılar, belə xidmət olmaz").put_right
     assert cues_of(cue_finder, "Bağlamanı çatdırdılar, belə xidmətə görə minnətdaram").put_right
+    # and that verdict is an angry word in each language (it marks the grievance's sentence)
+    for verdict in ("Belə xidmət olmaz.", "Böyle hizmet olmaz!", "Utanmalısınız.", "Disgraceful."):
+        assert cues_of(cue_finder, verdict).negative, verdict
 
 
 @pytest.mark.parametrize(
