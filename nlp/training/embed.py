@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
 import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,19 +25,43 @@ SAVE_EVERY = 2048
 
 
 def _save(path: Path, known: dict[str, np.ndarray]) -> None:
-    """Write the cache whole, then move it into place: a reader never sees half a file, and two
-    processes warming one cache (a background `embed` and an `evaluate`) never write into the
-    same temporary file. The last writer's vectors win; the other's are encoded again later."""
+    """Merge `known` into the cache file and move the result into place, under a lock.
+
+    A reader never sees half a file (the new file is written aside, then renamed), and two
+    processes warming one cache (a background `train`, an `evaluate`) keep each other's vectors:
+    each write first takes what the other has written since, so nothing is encoded twice.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    keys = list(known)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=path.stem + ".", suffix=".tmp.npz")
-    tmp = Path(name)
+    with _locked(path.with_suffix(".lock")):
+        on_disk = _load(path)
+        merged = {**on_disk, **known}
+        keys = list(merged)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=path.stem + ".", suffix=".tmp.npz")
+        tmp = Path(name)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                np.savez(out, keys=np.array(keys), vectors=np.stack([merged[k] for k in keys]))
+            tmp.replace(path)
+        finally:
+            tmp.unlink(missing_ok=True)
+    known.update(on_disk)  # the caller's view now holds the other writers' vectors too
+
+
+@contextlib.contextmanager
+def _locked(lock_path: Path) -> Iterator[None]:
+    """An exclusive lock on `lock_path` while the block runs (advisory; none where the system
+    has no fcntl, where the rename alone still keeps the file whole)."""
     try:
-        with os.fdopen(fd, "wb") as out:
-            np.savez(out, keys=np.array(keys), vectors=np.stack([known[k] for k in keys]))
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    with lock_path.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _read(path: Path, read: Callable[[Any], T], empty: T) -> T:

@@ -54,11 +54,12 @@ def _warm(args):  # type: ignore[no-untyped-def]
     return len(enc.encoded)
 
 
-def test_two_processes_warming_one_cache_leave_a_readable_file(tmp_path):
-    # a background `embed` and an `evaluate` write the same cache: neither may corrupt it
+def test_two_processes_warming_one_cache_keep_each_others_vectors(tmp_path):
+    # a background `train` and an `evaluate` write the same cache: neither may corrupt it, and
+    # neither may drop what the other encoded (before 2026-12-07 the last writer's file won)
     with multiprocessing.get_context("spawn").Pool(2) as pool:
         assert pool.map(_warm, [(tmp_path, 0), (tmp_path, 1000)]) == [30, 30]
     (cache,) = tmp_path.glob("*.npz")
     with np.load(cache) as data:
-        assert len(data["keys"]) == len(data["vectors"]) >= 30
+        assert len(data["keys"]) == len(data["vectors"]) == 60
     assert not list(tmp_path.glob("*.tmp.npz"))
