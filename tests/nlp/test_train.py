@@ -209,3 +209,69 @@ def test_retune_reads_dev_alone_and_keeps_every_head(tmp_path):
         keys = set(saved["keys"].tolist())
     encoded = {ex.split for ex in new if text_key(model_text(ex.text) or ex.text) in keys}
     assert {ex.split for ex in new} >= {"train"} and "train" not in encoded
+
+
+@pytest.mark.slow
+def test_refit_reads_one_languages_training_texts_whole_and_keeps_the_rest(
+    tmp_path, monkeypatch, capsys
+):
+    import numpy as np
+
+    from callbrief.nlp.training import data as training_data
+    from callbrief.nlp.training import handwritten, train
+
+    out, cache = tmp_path / "heads.npz", str(tmp_path / "cache")
+    data, labelled = _data(tmp_path / "data"), _labelled(tmp_path / "labelled")
+    common = ["--data", str(data), "--out", str(out), "--cache", cache, "--labelled"]
+    monkeypatch.setitem(training_data.TRAIN_CAP, "airline_sentiment", 10)
+    train.main([*common, str(labelled)])
+    before = load_heads(out)
+    capsys.readouterr()
+    train.main([*common, str(labelled), "--refit", "en"])
+    after = load_heads(out)
+    airline_train = [
+        ex for ex in training_data.load(data, ("train",), None) if ex.dataset == "airline_sentiment"
+    ]
+    assert len(airline_train) == 10  # the cap a full run reads; the refit reads past it
+    # every airline training tweet, and our own en posts (labelled, handwritten) 4 times each
+    log = capsys.readouterr().err
+    rows = int(log.split("sentiment_en: ")[1].split(" rows")[0])
+    whole = training_data.load(data, ("train",), labelled, uncapped="en")
+    whole += [ex for ex in handwritten.examples() if ex.split == "train"]
+    expected = [ex for ex in whole if ex.language == "en" and ex.sentiment]
+    assert rows > len(airline_train) + 20
+    assert rows == sum(4 if ex.dataset in train.IN_DOMAIN else 1 for ex in expected)
+
+    def same(name: str) -> bool:
+        pairs = zip(before.heads[name].layers, after.heads[name].layers, strict=True)
+        return all(
+            np.array_equal(w0, w1) and np.array_equal(b0, b1) for (w0, b0), (w1, b1) in pairs
+        )
+
+    assert not same("sentiment_en") and not same("complaint_en")
+    assert all(same(n) for n in before.heads if n not in ("sentiment_en", "complaint_en"))
+    assert after.meta["tuning"] == before.meta["tuning"]
+
+
+def test_a_blended_head_averages_the_two_heads_logits():
+    import numpy as np
+
+    from callbrief.nlp.heads import Head
+    from callbrief.nlp.training.train import blend
+
+    rng = np.random.default_rng(0)
+    classes = ["negative", "neutral", "positive"]
+    new = Head(
+        "s", classes, [(rng.normal(size=(4, 3)), rng.normal(size=3))], rng.normal(size=(8, 3))
+    )
+    old = Head("s", classes, [(rng.normal(size=(4, 3)), rng.normal(size=3))])  # no n-grams
+    x = rng.normal(size=(5, 4))
+    mixed = blend("s", new, old, 0.25)
+    logits = x @ mixed.layers[0][0] + mixed.layers[0][1]
+    expected = 0.25 * (x @ new.layers[0][0] + new.layers[0][1]) + 0.75 * (
+        x @ old.layers[0][0] + old.layers[0][1]
+    )
+    assert np.allclose(logits, expected)
+    assert np.allclose(mixed.ngram_weights, 0.25 * new.ngram_weights)
+    # nothing to blend with: the new head as it is
+    assert blend("s", new, None, 0.25).layers[0][0] is new.layers[0][0]
