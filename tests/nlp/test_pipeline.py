@@ -354,7 +354,8 @@ def test_grievance_is_the_complaint_sentences_verbatim_in_order(analyzer):
     [a] = analyzer.analyze([text])
     assert a.grievance == ["Siparişim 12 gündür gelmedi.", "Kurye de telefonlarımı açmıyor."]
     # a verdict on the service is part of the grievance, not only the facts before it
-    [a] = analyzer.analyze(["Ulduz Mobil-dan çıxıram, nömrəmi başqa operatora keçirəcəm. Belə xidmət olmaz."])
+    leaving = "Ulduz Mobil-dan çıxıram, nömrəmi başqa operatora keçirəcəm. Belə xidmət olmaz."
+    [a] = analyzer.analyze([leaving])
     assert a.grievance[-1] == "Belə xidmət olmaz."
 
 
