@@ -584,8 +584,9 @@ def main(argv: list[str] | None = None) -> None:
         choices=LANGS,
         default=None,
         metavar="LANG",
-        help="keep every head in --out but this language's sentiment and complaint heads, "
-        "refitted on all of its sets' training texts; then score with evaluate --split dev-all",
+        help="keep every head in --out but this language's sentiment head (and its complaint "
+        "head where REFIT_COMPLAINT_C names it), refitted on all of its sets' training texts; "
+        "then score with evaluate --split dev-all",
     )
     parser.add_argument(
         "--labels",
