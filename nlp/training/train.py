@@ -130,6 +130,13 @@ def _dev_score(
     return float(np.mean(scores)) if scores else 0.0
 
 
+def ngram_inputs(x: np.ndarray, grams: Sequence[tuple[np.ndarray, np.ndarray]]):  # type: ignore[no-untyped-def]
+    """The input of an n-gram head: [NGRAM_EMB_SCALE x embedding; hashed n-grams], sparse."""
+    from scipy.sparse import csr_matrix, hstack
+
+    return hstack([csr_matrix(x * NGRAM_EMB_SCALE), features.sparse_matrix(grams)]).tocsr()
+
+
 def ngram_head(name: str, model, dim: int) -> Head:  # type: ignore[no-untyped-def]
     """A linear head over [scaled embedding; hashed n-grams], split back into its two parts."""
     coef = model.coef_.astype(np.float32)
@@ -155,10 +162,7 @@ def fit_sentiment(
         if len(rows) >= 200:  # an MLP on fewer examples only memorises them
             heads.append(to_head(f"{tag}/mlp", _mlp(x, y)))
         if with_ngrams:
-            from scipy.sparse import csr_matrix, hstack
-
-            grams = features.sparse_matrix([grams_of[ex.text] for ex, _ in rows])
-            xs = hstack([csr_matrix(x * NGRAM_EMB_SCALE), grams]).tocsr()
+            xs = ngram_inputs(x, [grams_of[ex.text] for ex, _ in rows])
             for c in (2.0, 8.0):
                 heads.append(ngram_head(f"{tag}/lr{c}+ngrams", logreg(xs, y, c), x.shape[1]))
         return heads
@@ -290,14 +294,9 @@ def refit_language(
     """`sentiment_<lang>` (logistic on [embedding; n-grams], blended with the previous head) and,
     where REFIT_COMPLAINT_C names the language, `complaint_<lang>` (logistic on the embedding),
     refitted on `train`, that language's rows."""
-    from scipy.sparse import csr_matrix, hstack
-
     rows = in_domain_weighted([(ex, v) for ex, v in train if ex.sentiment in SENTIMENTS])
     x, y = np.stack([v for _, v in rows]), [ex.sentiment for ex, _ in rows]
-    grams = features.sparse_matrix(
-        [features.ngrams(model_text(ex.text) or ex.text) for ex, _ in rows]
-    )
-    xs = hstack([csr_matrix(x * NGRAM_EMB_SCALE), grams]).tocsr()
+    xs = ngram_inputs(x, [features.ngrams(model_text(ex.text) or ex.text) for ex, _ in rows])
     fitted = ngram_head(f"sentiment_{lang}", logreg(xs, y, REFIT_SENTIMENT_C[lang]), x.shape[1])
     old = previous.get(f"sentiment_{lang}") or previous.get("sentiment")
     out = {f"sentiment_{lang}": blend(f"sentiment_{lang}", fitted, old, REFIT_BLEND)}
