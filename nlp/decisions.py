@@ -255,23 +255,24 @@ def states_grievance(clean: str, cues: Cues) -> bool:
     if not (DEMAND_ASKS.intersection(cues.asks) or ("repair" in cues.asks and cues.failure)):
         return False
     # "How do I get a refund?" asks how, it reports nothing wrong
-    enquiry = clean.rstrip().endswith("?") and not (cues.failure or cues.negative)
+    enquiry = (clean.rstrip().endswith("?") or cues.enquiry) and not (cues.failure or cues.negative)
     return not enquiry
 
 
 def plain_question(cues: Cues, irony: bool) -> bool:
     """A short question that names nothing wrong: no failure, harm, angry word, sarcasm, demand
     or raised stakes ("kapıda kartla ödeme seçeneği var mı?"), and asks no "why" ("why was my
-    seat given away?" is a complaint put as a question).
+    seat given away?" is a complaint put as a question). A question the customer calls an
+    enquiry ("...iade edilebiliyor mu? Sadece merak ettim") is one whatever it asks about.
 
     The complaint heads learnt from Şikayetvar and airline complaints that bank, card and
     delivery words mean a complaint, so on such questions the rules alone decide.
     """
     return bool(
-        cues.question
+        (cues.question or cues.enquiry)
         and not cues.why
         and not (cues.failure or cues.negative or cues.harm or irony)
-        and not COMPLAINT_ASKS.intersection(cues.asks)
+        and (cues.enquiry or not COMPLAINT_ASKS.intersection(cues.asks))
         and not (set(cues.signals) - SOFT_SIGNALS)
     )
 
@@ -299,6 +300,9 @@ def decide(
     irony = is_ironic(
         cues, complaint_rule(cues, praise=False) > 0.5, irony_head, tuning, len(clean)
     )
+    if cues.enquiry and plain_question(cues, irony) and not cues.chasing:
+        # the customer says it is only a question: its "iade", "cancel" ask about a policy
+        return Decision(sentiment(sentiment_p, cues, False, False, tuning), False, False)
     complaint_p = evidence
     if complaint_head is not None and not plain_question(cues, irony):
         w = tuning.complaint_head_weight

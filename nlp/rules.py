@@ -247,6 +247,9 @@ class Cues:
     again: bool = False  # it happened again ("yine", "yenə", "third time"), not "every time"
     chasing: bool = False  # the customer has contacted the brand over and over about it
     question: bool = False  # the post is one short question ("how do I add a second line?")
+    # a question the customer calls one ("iade edilebiliyor mu? Sadece merak ettim"): an enquiry
+    # even when it names a refund or a cancellation
+    enquiry: bool = False
     why: bool = False  # it asks why, or for an explanation ("neden", "niyə", "explain why")
     asks: list[str] = field(default_factory=list)
     signals: list[str] = field(default_factory=list)
@@ -286,6 +289,7 @@ class CueFinder:
         self._no_heating = compile_keywords(lex.get("no_heating") or {})
         self._freezing = compile_keywords(lex.get("freezing") or {})
         self._medicine = compile_keywords(lex.get("medicine") or {})
+        self._just_asking = compile_keywords(lex.get("just_asking") or {})
         # blanked before signals: figures of speech, customers coming to the brand, and
         # customers who will come back ("tekrar alırım" repeats no failure)
         self._not_literal = [
@@ -337,6 +341,7 @@ class CueFinder:
         cues.amount = bool(AMOUNT_RE.search(folded))
         cues.why = bool(WHY_RE.search(folded))
         cues.question = one_short_question(raw)
+        cues.enquiry = "?" in raw and bool(self._count(self._just_asking, folded))
         cues.double_charge = bool(DOUBLE_CHARGE_RE.search(folded))
         cues.irony_marker = cues.irony_marker or cues.sarcasm
         # "iade kargom" is the parcel being returned, not a request for money back

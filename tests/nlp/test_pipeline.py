@@ -536,6 +536,22 @@ def test_a_plain_question_about_a_card_or_parcel_is_no_complaint(analyzer, text)
 @pytest.mark.parametrize(
     "text",
     [
+        "@KitapEvi indirimli kitaplar iade edilebiliyor mu? Almayı düşünüyorum, merak ettim.",
+        "@ModaEvi kampanyalı ürünlerde iade süresi kaç gün? Sadece merak ettim.",
+        "@ŞəhərMobil gecə paketi varmı? Xidmətdən razıyam, deyə soruşuram ki, ucuz olsun.",
+        "@Bloomly can I cancel my plan while I'm abroad for a year? Just wondering, not unhappy.",
+    ],
+)
+def test_a_question_the_customer_calls_an_enquiry_is_no_complaint(analyzer, text):
+    # a question and a second sentence is no "one short question"; the customer's own "just
+    # asking" makes it one (the complaint head reads "iade", "gift card" as complaints)
+    result = analyzer.analyze([text])[0]
+    assert (result.sentiment.label, result.complaint) == ("neutral", False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         # a fault stated first, then a question
         "@EmberEnergy the boiler your engineer fitted is dripping water. Who do I contact?",
         "Mobil bankacılığım 48 saattir kapalı. Kirayı nasıl ödeyeceğim?",
