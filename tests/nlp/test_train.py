@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from callbrief.foundation.settings import NlpSettings
-from callbrief.nlp.heads import load_heads
+from callbrief.nlp.heads import load_heads, save_heads
 
 NEG = [
     "you lost my bag again",
@@ -169,6 +169,20 @@ def test_labels_refits_the_label_heads_and_keeps_the_rest(tmp_path):
     assert not same("asks")
     assert after.meta["labels"]["cues"] == before.meta["labels"]["cues"]
     assert "tuning" in after.meta
+    # --keep-irony and --keep-tuning: the irony head and the rule mix in the file stay as they
+    # are (a refit or retune on the changed posts would move them)
+    after.meta["tuning"]["lexicon_weight"] = 9.0
+    save_heads(out, after.heads, after.meta, after.exemplars)
+    labels = data / "en" / "tweeteval_irony" / "train_labels.txt"
+    flipped = ["0" if x == "1" else "1" for x in labels.read_text().split()]
+    labels.write_text("\n".join(flipped) + "\n", encoding="utf-8")  # an irony refit would turn
+    train.main([*common, str(labelled), "--labels", "--keep-irony", "--keep-tuning"])
+    kept = load_heads(out)
+    assert kept.meta["tuning"]["lexicon_weight"] == 9.0
+    for (w0, b0), (w1, b1) in zip(
+        after.heads["irony"].layers, kept.heads["irony"].layers, strict=True
+    ):
+        assert np.array_equal(w0, w1) and np.array_equal(b0, b1)
 
 
 def test_heads_carry_their_version_to_the_minute():
