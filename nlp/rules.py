@@ -293,12 +293,9 @@ class CueFinder:
         # blanked before signals: figures of speech, customers coming to the brand, and
         # customers who will come back ("tekrar alırım" repeats no failure)
         self._not_literal = [
-            p
-            for p in (
-                compile_keywords(lex.get(k) or {}) for k in ("figurative", "joining", "coming_back")
-            )
-            if p
+            p for p in (compile_keywords(lex.get(k) or {}) for k in ("figurative", "joining")) if p
         ]
+        self._coming_back = compile_keywords(lex.get("coming_back") or {})
         self._priority = {
             name: compile_keywords(spec.get("keywords") or {})
             for name, spec in (lex.get("priority_cues") or {}).items()
@@ -352,6 +349,8 @@ class CueFinder:
         literal = folded
         for pattern in self._not_literal:
             literal = pattern.sub(" ", literal)
+        if self._coming_back is not None:
+            literal = self._coming_back.sub(_blank_unless_refused, literal)
         signals = {n for n, e in self.taxonomy.signals.items() if e.find(literal)}
         cues.again = bool(self._count(self._again, literal))
         if IRONY in signals:
@@ -561,6 +560,24 @@ class CueFinder:
 def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
     """`span` lies within `other` and is shorter."""
     return other[0] <= span[0] and span[1] <= other[1] and span[1] - span[0] < other[1] - other[0]
+
+
+# "never flying with you again", "won't be ordering again", "tekrar almam": a refusal to come back
+# is churn, not a customer who will return (folded text, before and after the matched phrase)
+REFUSED_BEFORE_RE = re.compile(r"(?:never|won'?t|will not|not|wouldn'?t)(?:\s+\w+)?\s+$")
+REFUSED_AFTER_RE = re.compile(r"m[ae]m|m[ae]y[ae]c[ae]g|m[ie]yorum")
+# what a refused return reads as for the signals: a churn keyword ("never coming back"), and no
+# "again" that would count as a repeated contact
+REFUSED_RETURN = " never coming back "
+
+
+def _blank_unless_refused(match: re.Match[str]) -> str:
+    """A "coming back" phrase blanked before signals are matched; a refused one reads as churn."""
+    text = match.string
+    before = text[max(0, match.start() - 24) : match.start()]
+    if REFUSED_BEFORE_RE.search(before) or REFUSED_AFTER_RE.match(text, match.end()):
+        return REFUSED_RETURN
+    return " "
 
 
 def one_short_question(raw: str) -> bool:

@@ -43,6 +43,25 @@ def test_signals_in_three_languages(cue_finder, text, signal):
 
 
 @pytest.mark.parametrize(
+    ("text", "churn"),
+    [
+        # refusing to come back is churn, and its "again" repeats no contact
+        ("Bag lost on the way to Porto. Never flying with you again @SkyRoute", True),
+        ("I won't be ordering again after this, @Crumbly", True),
+        ("Kulaklık bir haftada bozuldu, bu markadan tekrar almam.", True),
+        ("Bu mağazaya bir daha tekrar gelmeyeceğim, kasiyer çok kabaydı.", True),
+        # coming back stays no signal at all
+        ("Lovely crew, will definitely be flying with you again!", False),
+        ("Harika ürün, tekrar alırım.", False),
+    ],
+)
+def test_a_refused_return_is_churn_and_a_promised_one_no_signal(cue_finder, text, churn):
+    signals = cues_of(cue_finder, text).signals
+    assert ("churn_threat" in signals) == churn
+    assert "repeat_contact" not in signals
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Love how you went down on launch day 🙃",
