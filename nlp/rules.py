@@ -351,6 +351,7 @@ class CueFinder:
             literal = pattern.sub(" ", literal)
         if self._coming_back is not None:
             literal = self._coming_back.sub(_blank_unless_refused, literal)
+        literal = NEVER_AGAIN_RE.sub(REFUSED_RETURN, literal)  # churn; nothing happened again
         signals = {n for n, e in self.taxonomy.signals.items() if e.find(literal)}
         cues.again = bool(self._count(self._again, literal))
         if IRONY in signals:
@@ -569,6 +570,7 @@ REFUSED_AFTER_RE = re.compile(r"m[ae]m|m[ae]y[ae]c[ae]g|m[ie]yorum")
 # what a refused return reads as for the signals: a churn keyword ("never coming back"), and no
 # "again" that would count as a repeated contact
 REFUSED_RETURN = " never coming back "
+NEVER_AGAIN_RE = re.compile(r"(?<!\w)never\s+again(?!\w)")
 
 
 def _blank_unless_refused(match: re.Match[str]) -> str:

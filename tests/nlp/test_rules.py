@@ -50,6 +50,7 @@ def test_signals_in_three_languages(cue_finder, text, signal):
         ("I won't be ordering again after this, @Crumbly", True),
         ("Kulaklık bir haftada bozuldu, bu markadan tekrar almam.", True),
         ("Bu mağazaya bir daha tekrar gelmeyeceğim, kasiyer çok kabaydı.", True),
+        ("Never again @Brightline, the worst service I have ever had.", True),
         # coming back stays no signal at all
         ("Lovely crew, will definitely be flying with you again!", False),
         ("Harika ürün, tekrar alırım.", False),
