@@ -255,7 +255,7 @@ def states_grievance(clean: str, cues: Cues) -> bool:
     if not (DEMAND_ASKS.intersection(cues.asks) or ("repair" in cues.asks and cues.failure)):
         return False
     # "How do I get a refund?" asks how, it reports nothing wrong
-    enquiry = (clean.rstrip().endswith("?") or cues.enquiry) and not (cues.failure or cues.negative)
+    enquiry = clean.rstrip().endswith("?") and not (cues.failure or cues.negative)
     return not enquiry
 
 

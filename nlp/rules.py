@@ -290,8 +290,8 @@ class CueFinder:
         self._freezing = compile_keywords(lex.get("freezing") or {})
         self._medicine = compile_keywords(lex.get("medicine") or {})
         self._just_asking = compile_keywords(lex.get("just_asking") or {})
-        # blanked before signals: figures of speech, customers coming to the brand, and
-        # customers who will come back ("tekrar alırım" repeats no failure)
+        # blanked before signals: figures of speech and customers coming to the brand; customers
+        # who will come back ("tekrar alırım" repeats no failure) too, unless they refuse to
         self._not_literal = [
             p for p in (compile_keywords(lex.get(k) or {}) for k in ("figurative", "joining")) if p
         ]
@@ -565,7 +565,7 @@ def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
 
 # "never flying with you again", "won't be ordering again", "tekrar almam": a refusal to come back
 # is churn, not a customer who will return (folded text, before and after the matched phrase)
-REFUSED_BEFORE_RE = re.compile(r"(?:never|won'?t|will not|not|wouldn'?t)(?:\s+\w+)?\s+$")
+REFUSED_BEFORE_RE = re.compile(r"(?:never|won'?t|not|wouldn'?t)(?:\s+\w+)?\s+$")
 REFUSED_AFTER_RE = re.compile(r"m[ae]m|m[ae]y[ae]c[ae]g|m[ie]yorum")
 # what a refused return reads as for the signals: a churn keyword ("never coming back"), and no
 # "again" that would count as a repeated contact
