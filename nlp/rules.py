@@ -206,6 +206,36 @@ COUNTED_CONTACT_RE = re.compile(
     r"|(?:\d+|iki|uc|dort|bes)\s+(?:mail|e-posta|dilekce|sikayet|mektub|muraciet)"
     r"|(?:\d+|iki|uc|dord|bes)\s+(?:e-mail|mesaj)\s+(?:attim|yazdim|gonderdim|yazmisam|gondermisem))"
 )
+# Contact told as a list of dates (folded text): "emailed on 4 June, 11 June and 19 June", "2, 9
+# ve 16 Şubat'ta yazdım" is the same customer writing three times; one date ("returned it on 9
+# May") or dates of different events ("sent it back on 2 March, signed for on 4 March") are not.
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|ocak|subat|mart|nisan|mayis"
+    r"|haziran|temmuz|agustos|eylul|ekim|kasim|aralik|yanvar|fevral|aprel|iyun|iyul|avqust"
+    r"|sentyabr|oktyabr|noyabr|dekabr)"
+)
+_WEEKDAY = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|pazartesi|sali|carsamba"
+    r"|persembe|cuma|cumartesi|bazar ertesi|cersenbe axsami|cume axsami|senbe)"
+)
+_DATE = (
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d)"
+    rf"|\d{{1,2}}[./]\d{{1,2}}(?:[./]\d{{2,4}})?|{_WEEKDAY})"
+    r"(?:'\w*|i?n?[dt][ae]|dir|dur|tir|tur)?(?!\w)"  # "Şubat'ta", "martda", "maydır"; not "maybe"
+)
+_DATE_JOIN = (
+    r"(?:\s*,\s*(?:and\s+|ve\s+)?|\s+(?:and|ve|&)\s+)(?:then\s+|again\s+)?(?:on\s+)?"
+)
+_DAY_NUMBER = r"\d{1,2}(?:st|nd|rd|th)?"  # "2, 9 and 16 Feb": the month named once, at the end
+# at most seven dates: an unbounded list made a long run of "1, 1, 1, ..." take seconds
+_DATES = rf"(?:(?:{_DATE}|{_DAY_NUMBER}){_DATE_JOIN}){{1,6}}{_DATE}"
+DATED_CONTACT_RE = re.compile(
+    r"(?<!\w)(?:emailed|called|rang|phoned|contacted|messaged|wrote|written|chased|complained"
+    rf"|reported|dm'?d|tweeted)\s+(?:\S+\s+){{0,5}}?(?:on\s+)?{_DATES}"
+    rf"|(?<!\w){_DATES}\s+(?:\S+\s+){{0,3}}?(?:arad|yazd|yazmis|mail at|mesaj at|basvur|ulas"
+    r"|sikayet et|zeng et|zeng ele|muraciet et|mektub)"
+)
 # What may follow a post's last word: punctuation, emoji, spaces
 TRAILING_RE = re.compile(r"[\W_]+$")
 # Names the rules below fill in, when the taxonomy has them (a user may disable any of them).
@@ -360,7 +390,9 @@ class CueFinder:
             signals.discard(IRONY)
             cues.irony_marker = True
         cues.chasing = bool(
-            COUNTED_CONTACT_RE.search(literal) or self._count(self._chasing, literal)
+            COUNTED_CONTACT_RE.search(literal)
+            or DATED_CONTACT_RE.search(literal)
+            or self._count(self._chasing, literal)
         )
         if REPEAT_CONTACT in self.taxonomy.signals and cues.chasing:
             signals.add(REPEAT_CONTACT)

@@ -41,6 +41,10 @@ def category_of(picker, cue_finder, text, complaint=True):  # type: ignore[no-un
         ("Hattım kapatılmış, kimseyi arayamıyorum", "account_access"),
         ("Nömrəmi bağlamısınız, heç kimə zəng edə bilmirəm", "account_access"),
         ("You cut off my number without warning, can't call anyone", "account_access"),
+        # a banned account is shut to its owner, whatever the reason given
+        ("Hesabım hiçbir uyarı olmadan banlandı, oyunlarıma giremiyorum", "account_access"),
+        ("Hesabımı səbəbsiz banladınız, 3 ildir istifadə edirəm", "account_access"),
+        ("You banned my account for no reason and kept my balance", "account_access"),
         ("Destek hattını dün beş kez aradım, kimse cevap vermedi", "unreachable"),
         ("Dünən beş dəfə zəng etdim, heç kim götürmədi", "unreachable"),
         ("Rang five times yesterday and nobody picked up", "unreachable"),

@@ -63,6 +63,23 @@ def test_a_refused_return_is_churn_and_a_promised_one_no_signal(cue_finder, text
 
 
 @pytest.mark.parametrize(
+    ("text", "repeat"),
+    [
+        ("Wrote to @Fernbank about the chargeback on 3 Oct, 10 Oct and 24 Oct. Nothing.", True),
+        ("Phoned the helpline Monday and again on Thursday, still no engineer booked.", True),
+        ("1, 8 ve 15 Nisan'da müşteri hizmetlerine yazdım, tek bir cevap yok.", True),
+        ("5 martda, 12 martda və 19 martda zəng etdim, heç kim götürmədi.", True),
+        # dates of different events, or one date: nothing says the customer wrote more than once
+        ("Posted the parcel back on 6 May, your warehouse signed for it on 8 May.", False),
+        ("Emailed you on 14 March about the refund, no reply yet.", False),
+        ("12 Mayıs'ta sipariş verdim, 20 Mayıs oldu hâlâ gelmedi.", False),
+    ],
+)
+def test_contact_told_as_a_list_of_dates_is_a_repeat_contact(cue_finder, text, repeat):
+    assert ("repeat_contact" in cues_of(cue_finder, text).signals) == repeat
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Love how you went down on launch day 🙃",
