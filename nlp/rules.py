@@ -224,9 +224,7 @@ _DATE = (
     rf"|\d{{1,2}}[./]\d{{1,2}}(?:[./]\d{{2,4}})?|{_WEEKDAY})"
     r"(?:'\w*|i?n?[dt][ae]|dir|dur|tir|tur)?(?!\w)"  # "Şubat'ta", "martda", "maydır"; not "maybe"
 )
-_DATE_JOIN = (
-    r"(?:\s*,\s*(?:and\s+|ve\s+)?|\s+(?:and|ve|&)\s+)(?:then\s+|again\s+)?(?:on\s+)?"
-)
+_DATE_JOIN = r"(?:\s*,\s*(?:and\s+|ve\s+)?|\s+(?:and|ve|&)\s+)(?:then\s+|again\s+)?(?:on\s+)?"
 _DAY_NUMBER = r"\d{1,2}(?:st|nd|rd|th)?"  # "2, 9 and 16 Feb": the month named once, at the end
 # at most seven dates: an unbounded list made a long run of "1, 1, 1, ..." take seconds
 _DATES = rf"(?:(?:{_DATE}|{_DAY_NUMBER}){_DATE_JOIN}){{1,6}}{_DATE}"

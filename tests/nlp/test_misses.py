@@ -524,6 +524,28 @@ MORE_SIGNAL_WORDS = [
     ("Aynı şikayeti defalarca ilettim.", "repeat_contact"),
     ("Bu barədə artıq üç dəfə yazmışam.", "repeat_contact"),
     ("Neçənci dəfədir zəng edirəm.", "repeat_contact"),
+    # 2026-12-08 (thirteenth session): said in words the lists lacked
+    ("Dün aldığım dürümü yedikten sonra sabaha kadar kustum.", "safety_risk"),
+    ("Servis şoförü kırmızıda geçti, az kalsın yayaya çarpıyordu.", "safety_risk"),
+    ("The bus driver ran a red light with a full top deck.", "safety_risk"),
+    ("Was sick all night after your prawn salad.", "safety_risk"),
+    ("Avukatım bu hafta size ihtarname gönderecek.", "legal_threat"),
+    ("Pulumu qaytarmırsınız, Mərkəzi Banka müraciət etdim.", "legal_threat"),
+    ("Refund the deposit or I'm reporting you to the council.", "legal_threat"),
+    ("Mağaza müdürünün beni bugün aramasını istiyorum.", "manager_request"),
+    ("Filial müdiri ilə danışmaq istəyirəm, dərhal.", "manager_request"),
+    ("Please pass this to a supervisor, the agent hung up on me.", "manager_request"),
+    ("Get the store manager to ring me, please.", "manager_request"),
+    (
+        "@NetHizFiber internet 5 gündür yok, her aradığımda başka temsilci başka şey söylüyor.",
+        "repeat_contact",
+    ),
+    (
+        "Modemin ışığı kırmızı yanıyor. Geçen ay da bildirmiştim, hâlâ aynı arıza var.",
+        "repeat_contact",
+    ),
+    ("Kartım bloklanıb, hər zəng etdiyimdə eyni cavabı alıram: gözləyin.", "repeat_contact"),
+    ("Broadband down since Monday. Called twice already and still no engineer.", "repeat_contact"),
 ]
 
 
@@ -561,6 +583,7 @@ def test_signals_said_in_other_words(analyzer, text, signal):
         "Kids left a kindle fire on the plane, row 9. Can someone check?",
         "Wolfsburg are on fire today!",
         "Aşkım benim yine küstük barıştık :)",  # "küstük" (we sulked) folds to "kustuk" (vomited)
+        "Sana küstüm, bir daha o diziyi benimle izlemezsin",  # "küstüm" folds to "kustum"
         "Bahar çarptı beni bugün",
         "Ürün tamamen tehlikesiz, çocuğum rahatça kullanıyor",
         "Ərzaq təhlükəsizliyi səviyyəsi güclənib",
@@ -588,6 +611,7 @@ def test_a_risk_word_in_another_sense_raises_no_safety_or_legal_signal(analyzer,
         "I've watched it three times, love it",
         "Harika bir oteldi, umarım tekrar gelebilirim",  # coming back is no repeat
         "Will fly with you again, lovely crew",
+        "Factory reset it twice already, the app still crashes",  # no contact repeated
         "Yenə sifariş verəcəyəm, çox razıyam",
         "Tüm yorgunluğumu orada bırakıyorum, huzur yerim",  # "bırakıyorum" leaves no brand
     ],
