@@ -45,6 +45,15 @@ def category_of(picker, cue_finder, text, complaint=True):  # type: ignore[no-un
         ("Hesabım hiçbir uyarı olmadan banlandı, oyunlarıma giremiyorum", "account_access"),
         ("Hesabımı səbəbsiz banladınız, 3 ildir istifadə edirəm", "account_access"),
         ("You banned my account for no reason and kept my balance", "account_access"),
+        # 2026-12-08: a courier lost on the way, a parcel held at customs, a worker who smoked
+        # indoors, a shop that will not take a return back
+        ("Kurye yine adresi bulamadı diye siparişi geri götürmüş", "delivery"),
+        ("Kuryer ünvanı tapa bilmir, üç dəfə zəng etdi", "delivery"),
+        ("My parcel has been stuck in customs for three weeks", "delivery"),
+        ("Montaj ekibinden biri evimde sigara içti, halıyı da yaktı", "staff_behavior"),
+        ("The fitter smoked in my kitchen without asking", "staff_behavior"),
+        ("Açılmamış ayakkabıyı geri qəbul etmirsiniz, niyə?", "refund_return"),
+        ("They won't take back a kettle that was never used", "refund_return"),
         ("Destek hattını dün beş kez aradım, kimse cevap vermedi", "unreachable"),
         ("Dünən beş dəfə zəng etdim, heç kim götürmədi", "unreachable"),
         ("Rang five times yesterday and nobody picked up", "unreachable"),
