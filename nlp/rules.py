@@ -234,6 +234,30 @@ DATED_CONTACT_RE = re.compile(
     rf"|(?<!\w){_DATES}\s+(?:\S+\s+){{0,3}}?(?:arad|yazd|yazmis|mail at|mesaj at|basvur|ulas"
     r"|sikayet et|zeng et|zeng ele|muraciet et|mektub)"
 )
+# A customer who has come over to the brand the post is addressed to (folded text, @handles
+# kept): "bugün @Mavihat'e geçtim", "switched to @Brightline", "Başqa provayderdən @SimsizNet-ə
+# keçdim", "3 ay önce rakipten geçtim, hiç pişman değilim". Leaving someone else for this brand
+# is no churn threat; with two @handles ("@A, @B'ye geçiyorum") the one left may be the one
+# addressed, so it stays churn.
+JOINED_HANDLE_RE = re.compile(
+    r"(?<![\w@])@\w+['-]?(?:y?[ae])?\s+(?:\w+\s+)?"
+    r"(?:gec(?:tim|tik|is yaptim)|kec(?:dim|dik)|tasidim)(?!\w)"
+    r"|(?<!\w)(?:switched|moved|ported\s+my\s+number)\s+(?:over\s+)?to\s+@\w+"
+)
+JOINED_FROM_RE = re.compile(
+    r"(?<!\w)(?:rakip(?:\s+firma)?\w*|bas[kq]a\s+(?:bir\s+)?(?:operator|provayder|firma|sirket|banka?)\w*)"
+    r"[dt][ae]n\s+(?:\S+\s+){0,3}?(?:gec(?:tim|tik)|kec(?:dim|dik))(?!\w)"
+)
+
+
+def joined_the_brand(folded: str) -> bool:
+    """The customer says they switched to the one brand they address, or from a rival."""
+    if JOINED_FROM_RE.search(folded):
+        return True
+    handles = {m.lower() for m in MENTION_RE.findall(folded)}
+    return len(handles) == 1 and bool(JOINED_HANDLE_RE.search(folded))
+
+
 # What may follow a post's last word: punctuation, emoji, spaces
 TRAILING_RE = re.compile(r"[\W_]+$")
 # Names the rules below fill in, when the taxonomy has them (a user may disable any of them).
@@ -343,6 +367,7 @@ class CueFinder:
         @handles and the brand's own name are left out: they say who is addressed, not what
         went wrong ("Kargola" is a brand, not a parcel; "@kargoladestek" no delivery).
         """
+        joined = joined_the_brand(folded)
         folded = strip_names(folded, brand)
         harm = self._count(self._harm, folded) + len(DOUBLE_CHARGE_RE.findall(folded))
         cues = Cues(
@@ -397,6 +422,8 @@ class CueFinder:
         loyal_leaving = LOYAL_RE.search(literal) and LEAVING_RE.search(literal)
         if CHURN in self.taxonomy.signals and loyal_leaving:
             signals.add(CHURN)
+        if joined:  # "@Mavihat'e geçtim": they came over to this brand
+            signals.discard(CHURN)
         if MANAGER_REQUEST in signals:
             asks.add(MANAGER)
         if REFUND_AMOUNT_RE.search(folded):

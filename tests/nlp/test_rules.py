@@ -63,6 +63,26 @@ def test_a_refused_return_is_churn_and_a_promised_one_no_signal(cue_finder, text
 
 
 @pytest.mark.parametrize(
+    ("text", "churn"),
+    [
+        # they came over to the brand they write to: no threat to leave it
+        ("10 yıl başka operatördeydim, geçen hafta @YildizNet'e geçtim, fatura daha ucuz.", False),
+        ("8 il başqa operatorda qaldım, bu gün @AyNet-ə keçdim. Hər şey qaydasındadır.", False),
+        ("Rakip firmadan geçtim, hiç pişman değilim @KumbaraBank", False),
+        (
+            "Finally switched to @Brightline after years with another provider. So far so good.",
+            False,
+        ),
+        # leaving the brand they write to stays churn
+        ("@YildizNet 4 gündür internet yok, ay sonu başka operatöre geçiyorum.", True),
+        ("@AyNet artıq bezdim, başqa provayderə keçirəm.", True),
+    ],
+)
+def test_switching_to_the_brand_written_to_is_no_churn(cue_finder, text, churn):
+    assert ("churn_threat" in cues_of(cue_finder, text).signals) == churn
+
+
+@pytest.mark.parametrize(
     ("text", "repeat"),
     [
         ("Wrote to @Fernbank about the chargeback on 3 Oct, 10 Oct and 24 Oct. Nothing.", True),
