@@ -37,7 +37,8 @@ WITHOUT_PROBLEM_RE = re.compile(
 # issues at all", "never had a problem", and the idioms of praise "diyecek bir şey yok" (nothing to
 # add), "sözüm yoxdur": a review's praise, not a failure (folded text; blanked before counting)
 NO_PROBLEM_RE = re.compile(
-    r"(?<!\w)(?:sorun|problem|sikinti|ariza|hata|xeta|nasazliq|sakinca)\w{0,5}\s+"
+    r"(?<!\w)(?:sorun|problem|sikinti|ariza|hata|xeta|nasazliq|sakinca|surundurme|lengime)"
+    r"\w{0,5}\s+"
     r"(?:(?:hic|hec|hicbir|hecbir|hicbirini|bir|de|da|daha|henuz|hele|ile|burada|burda)\s+){0,2}"
     # "hiçbir sorunla karşılaşmadık", "sorun yaşamamıştım", "eminim sorun yaşamayacağım"
     r"(?:karsilasmad\w*|karsilasmam\w*|rastlamad\w*|yasamamis\w*|yasamayacag\w*|yasamayacam|"
@@ -71,6 +72,13 @@ NO_PROBLEM_RE = re.compile(
 # "Hayatımda hiç bu kadar kaliteli bir film izlemedim", "belə xidmət görməmişdim": never seen
 # such a thing is praise unless an angry word says otherwise (which counts on its own); the
 # negated verb names no failure (folded text; blanked before counting)
+# No charge taken is good news, not a failure: "garantide olduğu için ücret de almadı", "usta
+# heç bir pul almadı" (folded text; the firm's forms only: "paramı almadım" is money not received)
+NO_CHARGE_RE = re.compile(
+    r"(?<!\w)(?:ucret|masraf|para|pul|haqq|odenis|xerc)(?:i|ni|ini)?\s+"
+    r"(?:(?:de|da|hic|hec|hicbir|hecbir|bir|bizden|benden|menden)\s+){0,2}"
+    r"(?:almadi|almadilar|almadiniz|istemedi|istemediler|istemediniz|tutmadi|tutmadilar)(?!\w)"
+)
 NEVER_SEEN_SUCH_RE = re.compile(
     r"(?<!\w)(?:bu\s+kadar|boyle|bu\s+denli|bele|bu\s+qeder)\s+(?:\w+\s+){0,5}?"
     r"(?:gor|izle|ye|oku|rastla|kullan|ic|al)(?:medim|madim|memistim|mamistim|memisdim|mamisdim|"
@@ -599,6 +607,7 @@ class CueFinder:
         folded = WITHOUT_PROBLEM_RE.sub(" ", folded)  # "sorunsuz teslimat" reports no problem
         folded = NO_PROBLEM_RE.sub(" ", folded)  # "hiç sorun yaşamadım": nor does this
         folded = NEVER_SEEN_SUCH_RE.sub(" ", folded)  # "hiç bu kadar iyisini görmedim"
+        folded = NO_CHARGE_RE.sub(" ", folded)  # "ücret de almadı": nothing went wrong
         if self._gratitude is not None:  # "can't thank them enough", "hiç uğraştırmadılar"
             folded = self._gratitude.sub(" ", folded)
         return (

@@ -343,6 +343,11 @@ def test_an_unsolved_problem_is_still_a_failure(cue_finder):
         # thanks that carry a negation: "can't thank", "hiç uğraştırmadılar"
         ("Sam tracked down my misdelivered parcel himself. Can't thank him enough.", True),
         ("Blender kırık gelmişti, ertesi gün yenisini gönderdiler. Hiç uğraştırmadılar.", True),
+        # no charge taken, no dragging on, and a rescue are good news told with a negation
+        ("Makinem bozulmuştu, usta geldi, parçayı değiştirdi, ücret almadı. Sağ olun", True),
+        ("Sığorta ödənişi etdi, heç bir süründürmə olmadı. Təşəkkürlər", True),
+        ("Hesabım kilitlenmişti, 10 dakikada açtınız. Günümü kurtardınız!", True),
+        ("Kurye paramı almadı, iade de yapılmadı, teşekkürler", False),  # money not received
     ],
 )
 def test_a_problem_put_right_needs_thanks_and_nothing_wrong_after(cue_finder, text, put_right):
