@@ -79,6 +79,15 @@ NO_CHARGE_RE = re.compile(
     r"(?:(?:de|da|hic|hec|hicbir|hecbir|bir|bizden|benden|menden)\s+){0,2}"
     r"(?:almadi|almadilar|almadiniz|istemedi|istemediler|istemediniz|tutmadi|tutmadilar)(?!\w)"
 )
+# Words that look like a failure and report none (folded text): "bozuk para" (small change),
+# "komşuya bırakılabilir mi?" (may it be left with a neighbour?), "evde olmayacağım" (I won't be
+# in), "hələ bilet almamışam" (I haven't bought one yet). "Bilmiyorum" stays: "ne yapacağımı
+# bilmiyorum" is a customer at a loss.
+NOT_A_FAILURE_RE = re.compile(
+    r"(?<!\w)bozuk\s+para\w*"
+    r"|(?<!\w)\w+\s+\w+[ae]bil\w*\s+m[iu]\w*(?!\w)"
+    r"|(?<!\w)(?:olmayacagim|olmayacam|almamisam|almamistim|almamisdim)(?!\w)"
+)
 NEVER_SEEN_SUCH_RE = re.compile(
     r"(?<!\w)(?:bu\s+kadar|boyle|bu\s+denli|bele|bu\s+qeder)\s+(?:\w+\s+){0,5}?"
     r"(?:gor|izle|ye|oku|rastla|kullan|ic|al)(?:medim|madim|memistim|mamistim|memisdim|mamisdim|"
@@ -608,6 +617,7 @@ class CueFinder:
         folded = NO_PROBLEM_RE.sub(" ", folded)  # "hiç sorun yaşamadım": nor does this
         folded = NEVER_SEEN_SUCH_RE.sub(" ", folded)  # "hiç bu kadar iyisini görmedim"
         folded = NO_CHARGE_RE.sub(" ", folded)  # "ücret de almadı": nothing went wrong
+        folded = NOT_A_FAILURE_RE.sub(" ", folded)  # "bozuk para", "bilmiyorum"
         if self._gratitude is not None:  # "can't thank them enough", "hiç uğraştırmadılar"
             folded = self._gratitude.sub(" ", folded)
         return (

@@ -43,6 +43,21 @@ def test_signals_in_three_languages(cue_finder, text, signal):
 
 
 @pytest.mark.parametrize(
+    ("text", "failure"),
+    [
+        ("Otobüste bozuk parayla ödeme yapılabiliyor mu?", False),  # small change
+        ("Yarın evde olmayacağım, paket komşuya bırakılabilir mi?", False),
+        ("Bileti almamışam, əvvəlcə baqaj limitini bilmək istəyirəm.", False),
+        ("Telefon bozuk geldi, ekran açılmıyor", True),
+        ("Kurye paketi komşuya bıraktı, ben evdeydim", True),
+        ("Hesabıma daxil ola bilmirəm", True),  # bil- after a verb: "can't"
+    ],
+)
+def test_words_that_only_look_like_a_failure(cue_finder, text, failure):
+    assert bool(cues_of(cue_finder, text).failure) == failure
+
+
+@pytest.mark.parametrize(
     ("text", "churn"),
     [
         # refusing to come back is churn, and its "again" repeats no contact
