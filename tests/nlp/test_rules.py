@@ -123,6 +123,11 @@ def test_contact_told_as_a_list_of_dates_is_a_repeat_contact(cue_finder, text, r
         "Əla xidmət, 3 gündür internet yoxdur",
         "Great, just great. Third day without internet.",
         "Harika hizmet, 3 haftadır kargo bekliyorum 👏",
+        # a wait, "nobody cares", "where is my money" are the failure the marker mocks
+        "Kuyrukta 1 saat bekledim, sonra hat kapandı. Tebrikler gerçekten 👏",
+        "Növbədə 20 nəfərik, heç kimin vecinə deyil. Əla xidmət 🙃",
+        "İadem onaylanalı 3 hafta oldu. Param nerede? 🙂",
+        "Three weeks since you approved it. Where's my refund? 🙂",
     ],
 )
 def test_sarcasm_is_flagged(cue_finder, text):
