@@ -81,12 +81,15 @@ NO_CHARGE_RE = re.compile(
 )
 # Words that look like a failure and report none (folded text): "bozuk para" (small change),
 # "komşuya bırakılabilir mi?" (may it be left with a neighbour?), "evde olmayacağım" (I won't be
-# in), "hələ bilet almamışam" (I haven't bought one yet). "Bilmiyorum" stays: "ne yapacağımı
+# in), "bilet almamışam" (I haven't bought one yet). "Bilmiyorum" stays: "ne yapacağımı
 # bilmiyorum" is a customer at a loss.
 NOT_A_FAILURE_RE = re.compile(
     r"(?<!\w)bozuk\s+para\w*"
     r"|(?<!\w)\w+\s+\w+[ae]bil\w*\s+m[iu]\w*(?!\w)"
-    r"|(?<!\w)(?:olmayacagim|olmayacam|almamisam|almamistim|almamisdim)(?!\w)"
+    r"|(?<!\w)(?:olmayacagim|olmayacagam|olmayacam)(?!\w)"
+    # not bought or ordered yet; "pulumu almamışam" (money not received) stays a failure
+    r"|(?<!\w)(?:bilet|bileti|sifaris|sifarisi|siparis|siparisi)\s+(?:hele\s+|henuz\s+)?"
+    r"(?:almamisam|almamistim|almadim|vermemisem|vermedim)(?!\w)"
 )
 NEVER_SEEN_SUCH_RE = re.compile(
     r"(?<!\w)(?:bu\s+kadar|boyle|bu\s+denli|bele|bu\s+qeder)\s+(?:\w+\s+){0,5}?"

@@ -50,7 +50,9 @@ def test_signals_in_three_languages(cue_finder, text, signal):
         ("Bileti almamışam, əvvəlcə baqaj limitini bilmək istəyirəm.", False),
         ("Telefon bozuk geldi, ekran açılmıyor", True),
         ("Kurye paketi komşuya bıraktı, ben evdeydim", True),
+        ("Sabah evdə olmayacağam, ünvanı dəyişmək olarmı?", False),
         ("Hesabıma daxil ola bilmirəm", True),  # bil- after a verb: "can't"
+        ("Qaytarılan pulumu 2 həftədir almamışam", True),  # money not received
     ],
 )
 def test_words_that_only_look_like_a_failure(cue_finder, text, failure):
@@ -128,6 +130,7 @@ def test_contact_told_as_a_list_of_dates_is_a_repeat_contact(cue_finder, text, r
         "Növbədə 20 nəfərik, heç kimin vecinə deyil. Əla xidmət 🙃",
         "İadem onaylanalı 3 hafta oldu. Param nerede? 🙂",
         "Three weeks since you approved it. Where's my refund? 🙂",
+        "Tebrikler 👏 ömür boyu aidatsız dediğiniz karttan bu ay aidat kestiniz",
     ],
 )
 def test_sarcasm_is_flagged(cue_finder, text):
