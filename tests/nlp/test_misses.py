@@ -536,6 +536,7 @@ MORE_SIGNAL_WORDS = [
     ("Filial müdiri ilə danışmaq istəyirəm, dərhal.", "manager_request"),
     ("Please pass this to a supervisor, the agent hung up on me.", "manager_request"),
     ("Get the store manager to ring me, please.", "manager_request"),
+    ("Buffering every night this week. Cancel my subscription, I've had enough.", "churn_threat"),
     (
         "@NetHizFiber internet 5 gündür yok, her aradığımda başka temsilci başka şey söylüyor.",
         "repeat_contact",
