@@ -270,12 +270,49 @@ JOINED_FROM_RE = re.compile(
 )
 
 
-def joined_the_brand(folded: str) -> bool:
-    """The customer says they switched to the one brand they address, or from a rival."""
+# A move to a named @handle, done or announced ("yarın @Mavihat'e geçiyorum", "@AyNet-ə
+# keçəcəyəm", "switching to @Brightline"): the handle it goes to decides who is left
+SWITCH_TO_HANDLE_RE = re.compile(
+    r"(?<![\w@])@(\w+)['-]?(?:y?[ae])?\s+(?:\w+\s+)?"
+    r"(?:gec(?:tim|tik|is yaptim|iyorum|iyoruz|ecegim|ecegiz|ecem)"
+    r"|kec(?:dim|dik|irem|irik|eceyem|ecem)|tasidim|tasiyorum|tasiyacagim)(?!\w)"
+    r"|(?<!\w)(?:switched|switching|moved|moving|ported\s+my\s+number|porting\s+my\s+number)"
+    r"\s+(?:over\s+)?to\s+@(\w+)"
+)
+
+
+def _switch_target(folded: str) -> str | None:
+    m = SWITCH_TO_HANDLE_RE.search(folded)
+    return (m.group(1) or m.group(2)) if m else None
+
+
+def joined_the_brand(folded: str, brand: str | None = None) -> bool:
+    """The customer says they switched to the brand they write about, or from a rival.
+
+    With the brand known, the handle switched to must name it; without it, the post's only
+    @handle is taken to be the brand it is addressed to.
+    """
     if JOINED_FROM_RE.search(folded):
         return True
-    handles = {m.lower() for m in MENTION_RE.findall(folded)}
-    return len(handles) == 1 and bool(JOINED_HANDLE_RE.search(folded))
+    target = _switch_target(folded)
+    if target is None or not JOINED_HANDLE_RE.search(folded):
+        return False
+    if brand:
+        return fold_any(brand).replace(" ", "") in target
+    return len({m.lower() for m in MENTION_RE.findall(folded)}) == 1
+
+
+def leaves_for_a_rival(folded: str, brand: str | None = None) -> bool:
+    """The customer moves to an @handle that is not the brand's: "@TurkuazGSM rezalet, yarın
+    @Mavihat'e geçiyorum". With the brand unknown, only where another @handle came first (the
+    one addressed)."""
+    target = _switch_target(folded)
+    if target is None:
+        return False
+    if brand:
+        return fold_any(brand).replace(" ", "") not in target
+    handles = [h.lower()[1:] for h in MENTION_RE.findall(folded)]
+    return len(set(handles)) >= 2 and handles[0] != target
 
 
 # What may follow a post's last word: punctuation, emoji, spaces
@@ -387,7 +424,8 @@ class CueFinder:
         @handles and the brand's own name are left out: they say who is addressed, not what
         went wrong ("Kargola" is a brand, not a parcel; "@kargoladestek" no delivery).
         """
-        joined = joined_the_brand(folded)
+        joined = joined_the_brand(folded, brand)
+        to_a_rival = not joined and leaves_for_a_rival(folded, brand)
         folded = strip_names(folded, brand)
         harm = self._count(self._harm, folded) + len(DOUBLE_CHARGE_RE.findall(folded))
         cues = Cues(
@@ -444,6 +482,8 @@ class CueFinder:
             signals.add(CHURN)
         if joined:  # "@Mavihat'e geçtim": they came over to this brand
             signals.discard(CHURN)
+        elif to_a_rival and CHURN in self.taxonomy.signals:  # "yarın @Mavihat'e geçiyorum"
+            signals.add(CHURN)
         if MANAGER_REQUEST in signals:
             asks.add(MANAGER)
         if REFUND_AMOUNT_RE.search(folded):

@@ -93,10 +93,22 @@ def test_a_refused_return_is_churn_and_a_promised_one_no_signal(cue_finder, text
         # leaving the brand they write to stays churn
         ("@YildizNet 4 gündür internet yok, ay sonu başka operatöre geçiyorum.", True),
         ("@AyNet artıq bezdim, başqa provayderə keçirəm.", True),
+        # ...and so does moving to a rival named by its @handle
+        ("@YildizNet 4 gündür internet yok, yarın @KuzeyFiber'e geçiyorum.", True),
+        ("@Skyreach third outage this month, I'm switching to @Brightline", True),
     ],
 )
 def test_switching_to_the_brand_written_to_is_no_churn(cue_finder, text, churn):
     assert ("churn_threat" in cues_of(cue_finder, text).signals) == churn
+
+
+@pytest.mark.parametrize(
+    ("brand", "churn"),
+    [("Yildiz Net", False), ("KuzeyFiber", True)],
+)
+def test_the_brand_known_decides_who_was_left(cue_finder, brand, churn):
+    n = normalise("Geçen hafta @YildizNet'e geçtim, @KuzeyFiber'i hiç aramıyorum")
+    assert ("churn_threat" in cue_finder.find(n.folded, n.clean, brand).signals) == churn
 
 
 @pytest.mark.parametrize(
