@@ -220,7 +220,12 @@ _NTH = r"(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))"
 _CONTACTS = r"(?:emails|calls|messages|letters|complaints|chats|dms)"
 COUNTED_CONTACT_RE = re.compile(
     rf"(?<!\w)(?:{_COUNT}\s+(?:separate\s+)?(?:{_CONTACTS}|occasions)"
-    rf"|{_NTH}\s+(?:email|call|message|letter|complaint|ticket|chat|dm)(?!\w)"
+    rf"|{_NTH}\s+(?:email|call|message|letter|complaint|ticket|chat|dm|agent|advisor|adviser"
+    r"|rep|representative|operator)(?!\w)"
+    # "üçüncü temsilci", "3. operatör", "dördüncü operator": the nth person they have been passed to
+    r"|(?:ikinci|ucuncu|dorduncu|besinci|[2-9]\.)\s+(?:temsilci|operator|musteri temsilcisi)"
+    # "Sabah 10'da da aradım, 15'te de", "10-da da zəng etdim": "at ten too", so once more before
+    r"|\d{1,2}(?:[:.]\d{2})?['-]?[dt][ae]\s+d[ae]\s+(?:\S+\s+){0,2}?(?:arad|yazd|zeng)"
     r"|(?:emailed|called|rang|phoned|contacted|messaged|chased|sent\s+\w+)\s+(?:\S+\s+){0,4}?"
     r"(?:twice|three\s+times|every\s+day)"
     r"|(?:\d+|iki|uc|dort|bes)\s+(?:mail|e-posta|dilekce|sikayet|mektub|muraciet)"

@@ -122,6 +122,11 @@ def test_the_brand_known_decides_who_was_left(cue_finder, brand, churn):
         ("Posted the parcel back on 6 May, your warehouse signed for it on 8 May.", False),
         ("Emailed you on 14 March about the refund, no reply yet.", False),
         ("12 Mayıs'ta sipariş verdim, 20 Mayıs oldu hâlâ gelmedi.", False),
+        # the nth person they were passed to, or "at ten too": they had been in touch before
+        ("Fourth agent this week telling me to restart the router.", True),
+        ("Üçüncü temsilci de aynı şeyi söyledi, sorun duruyor.", True),
+        ("Öğlen 12'de de aradım, akşam 6'da da, kimse açmadı.", True),
+        ("Saat 10'da da açık mısınız?", False),
     ],
 )
 def test_contact_told_as_a_list_of_dates_is_a_repeat_contact(cue_finder, text, repeat):
