@@ -69,9 +69,6 @@ NO_PROBLEM_RE = re.compile(
     r"cek(?:miyor|medim|medik|medi|mez|meden|mir|memis)\w{0,5}(?!\w)"
 )
 
-# "Hayatımda hiç bu kadar kaliteli bir film izlemedim", "belə xidmət görməmişdim": never seen
-# such a thing is praise unless an angry word says otherwise (which counts on its own); the
-# negated verb names no failure (folded text; blanked before counting)
 # No charge taken is good news, not a failure: "garantide olduğu için ücret de almadı", "usta
 # heç bir pul almadı" (folded text; the firm's forms only: "paramı almadım" is money not received)
 NO_CHARGE_RE = re.compile(
@@ -89,8 +86,11 @@ NOT_A_FAILURE_RE = re.compile(
     r"|(?<!\w)(?:olmayacagim|olmayacagam|olmayacam)(?!\w)"
     # not bought or ordered yet; "pulumu almamışam" (money not received) stays a failure
     r"|(?<!\w)(?:bilet|bileti|sifaris|sifarisi|siparis|siparisi)\s+(?:hele\s+|henuz\s+)?"
-    r"(?:almamisam|almamistim|almadim|vermemisem|vermedim)(?!\w)"
+    r"(?:almamisam|almamistim|vermemisem|vermemistim)(?!\w)"
 )
+# "Hayatımda hiç bu kadar kaliteli bir film izlemedim", "belə xidmət görməmişdim": never seen
+# such a thing is praise unless an angry word says otherwise (which counts on its own); the
+# negated verb names no failure (folded text; blanked before counting)
 NEVER_SEEN_SUCH_RE = re.compile(
     r"(?<!\w)(?:bu\s+kadar|boyle|bu\s+denli|bele|bu\s+qeder)\s+(?:\w+\s+){0,5}?"
     r"(?:gor|izle|ye|oku|rastla|kullan|ic|al)(?:medim|madim|memistim|mamistim|memisdim|mamisdim|"
@@ -665,7 +665,7 @@ class CueFinder:
         folded = NO_PROBLEM_RE.sub(" ", folded)  # "hiç sorun yaşamadım": nor does this
         folded = NEVER_SEEN_SUCH_RE.sub(" ", folded)  # "hiç bu kadar iyisini görmedim"
         folded = NO_CHARGE_RE.sub(" ", folded)  # "ücret de almadı": nothing went wrong
-        folded = NOT_A_FAILURE_RE.sub(" ", folded)  # "bozuk para", "bilmiyorum"
+        folded = NOT_A_FAILURE_RE.sub(" ", folded)  # "bozuk para", "evde olmayacağım"
         if self._gratitude is not None:  # "can't thank them enough", "hiç uğraştırmadılar"
             folded = self._gratitude.sub(" ", folded)
         return (

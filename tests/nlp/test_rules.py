@@ -53,6 +53,7 @@ def test_signals_in_three_languages(cue_finder, text, signal):
         ("Sabah evdə olmayacağam, ünvanı dəyişmək olarmı?", False),
         ("Hesabıma daxil ola bilmirəm", True),  # bil- after a verb: "can't"
         ("Qaytarılan pulumu 2 həftədir almamışam", True),  # money not received
+        ("Sipariş vermedim ama kartımdan 500 TL çekildi", True),  # charged for no order
     ],
 )
 def test_words_that_only_look_like_a_failure(cue_finder, text, failure):
