@@ -58,3 +58,19 @@ def test_turkish_and_azerbaijani_are_told_apart_by_the_full_model():
     )
     assert got[:2] == ["az", "tr"]
     assert all(len(langs) >= 2 for langs in ident._full_built)  # never one language alone
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # "ə" is Azerbaijani's alone: two words with it outvote lingua's Turkish or "other"
+        ("Ən güzel kampanya buydu, əla", "az"),
+        ("Yeni model gerçekten ən super, əla kamera", "az"),
+        ("Mənim kargom nerede, hələ gelmedi", "az"),
+        # one Azerbaijani name in a Turkish or English post changes nothing
+        ("Kargom gelmedi, Bakıdaki Əli Bey'e teslim etmişler", "tr"),
+        ("Kargom 3 gündür gelmedi, paramı iade edin", "tr"),
+    ],
+)
+def test_azerbaijani_letters_outvote_a_turkish_guess(identifier, text, language):
+    assert identifier.identify([text]) == [language]
