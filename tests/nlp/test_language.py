@@ -67,6 +67,8 @@ def test_turkish_and_azerbaijani_are_told_apart_by_the_full_model():
         ("Ən güzel kampanya buydu, əla", "az"),
         ("Yeni model gerçekten ən super, əla kamera", "az"),
         ("Mənim kargom nerede, hələ gelmedi", "az"),
+        # ...and so do two words Turkish does not have, typed without "ə"
+        ("Bu telefon cox guzel, men de aldim, hec pisman deyilem", "az"),
         # one Azerbaijani name in a Turkish or English post changes nothing
         ("Kargom gelmedi, Bakıdaki Əli Bey'e teslim etmişler", "tr"),
         ("Kargom 3 gündür gelmedi, paramı iade edin", "tr"),
