@@ -78,14 +78,16 @@ NO_CHARGE_RE = re.compile(
 )
 # Words that look like a failure and report none (folded text): "bozuk para" (small change),
 # "komşuya bırakılabilir mi?" (may it be left with a neighbour?), "evde olmayacağım" (I won't be
-# in), "bilet almamışam" (I haven't bought one yet). "Bilmiyorum" stays: "ne yapacağımı
-# bilmiyorum" is a customer at a loss.
+# in), "bilet almamışam" (I haven't bought one yet), "hələ ki" (so far). "Bilmiyorum" stays:
+# "ne yapacağımı bilmiyorum" is a customer at a loss.
 NOT_A_FAILURE_RE = re.compile(
     r"(?<!\w)bozuk\s+para\w*"
     r"|(?<!\w)\w+\s+\w+[ae]bil\w*\s+m[iu]\w*(?!\w)"
     r"|(?<!\w)(?:olmayacagim|olmayacagam|olmayacam)(?!\w)"
+    r"|(?<!\w)hele\s*ki(?!\w)"  # "hələ ki hər şey əladır": so far, not "still"
     # not bought or ordered yet; "pulumu almamışam" (money not received) stays a failure
-    r"|(?<!\w)(?:bilet|bileti|sifaris|sifarisi|siparis|siparisi)\s+(?:hele\s+|henuz\s+)?"
+    r"|(?<!\w)(?:(?:hele|henuz)\s+)?(?:bilet|bileti|sifaris|sifarisi|siparis|siparisi)\s+"
+    r"(?:hele\s+|henuz\s+)?"
     r"(?:almamisam|almamistim|vermemisem|vermemistim)(?!\w)"
 )
 # "Hayatımda hiç bu kadar kaliteli bir film izlemedim", "belə xidmət görməmişdim": never seen

@@ -51,6 +51,9 @@ def test_signals_in_three_languages(cue_finder, text, signal):
         ("Telefon bozuk geldi, ekran açılmıyor", True),
         ("Kurye paketi komşuya bıraktı, ben evdeydim", True),
         ("Sabah evdə olmayacağam, ünvanı dəyişmək olarmı?", False),
+        ("Yeni tarifə keçdim, hələ ki hər şey qaydasındadır", False),  # so far
+        ("Tətbiqi yüklədim, hələ sifariş verməmişəm", False),  # not ordered yet
+        ("Bağlama hələ də yoldadır", True),  # still
         ("Hesabıma daxil ola bilmirəm", True),  # bil- after a verb: "can't"
         ("Qaytarılan pulumu 2 həftədir almamışam", True),  # money not received
         ("Sipariş vermedim ama kartımdan 500 TL çekildi", True),  # charged for no order
