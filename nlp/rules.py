@@ -90,6 +90,11 @@ NOT_A_FAILURE_RE = re.compile(
     r"(?:hele\s+|henuz\s+)?"
     r"(?:almamisam|almamistim|vermemisem|vermemistim)(?!\w)"
 )
+# An insurance claim's payment or file named by its damage ("hasar ödemem hesabıma geçti", "zərər
+# ödənişi"): the word names the claim, not damage done (folded text; read by the put-right rule)
+CLAIM_PAYMENT_RE = re.compile(
+    r"(?<!\w)(?:hasar|zerer)\s+(?:odeme\w*|odenis\w*|bedel\w*|tazminat\w*|dosya\w*|kompensasiya\w*)"
+)
 # "Hayatımda hiç bu kadar kaliteli bir film izlemedim", "belə xidmət görməmişdim": never seen
 # such a thing is praise unless an angry word says otherwise (which counts on its own); the
 # negated verb names no failure (folded text; blanked before counting)
@@ -588,6 +593,7 @@ class CueFinder:
         """
         if self._put_right is None or cues.sarcasm or cues.negative:
             return False  # "thanks for the terrible service!": anger anywhere is no thanks
+        folded = CLAIM_PAYMENT_RE.sub(" ", folded)  # "hasar ödemem ... geçti": a payment, paid
         if len(folded) > PUT_RIGHT_MAX_CHARS or CANCEL in cues.asks:
             return False  # a letter that tells a story; "thanks, but I'm cancelling"
         thanks = [
@@ -627,7 +633,8 @@ class CueFinder:
         return not (
             self._found(tail)
             or self._count(self._harm, tail)
-            or (self._damage is not None and self._damage.search(tail))
+            # "12.400 TL eksiksiz" (in full) names nothing missing
+            or (self._damage is not None and self._damage.search(WITHOUT_PROBLEM_RE.sub(" ", tail)))
             or self._count(self._polite, tail)  # "...but please send someone who can fix it"
             or any(e.find(tail) for e in self.taxonomy.asks.values())
             or any(e.find(tail) for e in self.taxonomy.signals.values())

@@ -392,6 +392,8 @@ def test_an_unsolved_problem_is_still_a_failure(cue_finder):
         ("Sığorta ödənişi etdi, heç bir süründürmə olmadı. Təşəkkürlər", True),
         ("Hesabım kilitlenmişti, 10 dakikada açtınız. Günümü kurtardınız!", True),
         ("Kurye paramı almadı, iade de yapılmadı, teşekkürler", False),  # money not received
+        # an insurance claim named by its damage, paid in full: nothing was damaged after the fix
+        ("Kasko hasar ödemem 3 günde hesabıma geçti, eksiksiz. Teşekkürler", True),
     ],
 )
 def test_a_problem_put_right_needs_thanks_and_nothing_wrong_after(cue_finder, text, put_right):
