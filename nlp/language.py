@@ -28,11 +28,11 @@ _TURKIC_LETTERS = re.compile(r"\w*[ıİşŞğĞəƏçÇöÖüÜ]\w*")
 # bilirəm"); none of 8,128 Turkish dev texts has one. Two such words, so that one Azerbaijani
 # name in a Turkish or English post ("Bakıdaki Əli Bey'e teslim etmişler") changes nothing.
 _SCHWA_WORD = re.compile(r"\w*[əƏ]\w*")
-SCHWA_WORDS = 2
 # Azerbaijani words that Turkish does not have, as typed on a Turkish keyboard (folded): "çox"
 # (tr "çok"), "yox", "deyil" (tr "değil"), "heç", "mənim" (tr "benim"). Two of them outvote a
 # Turkish guess too: 20 more of the Azerbaijani dev texts that lingua read as Turkish, and none
 # of the 8,128 Turkish ones has two. Not "göre", "sene", "ele", "indi": Turkish words as well.
+AZ_EVIDENCE = 2  # words of either kind that outvote lingua
 AZ_ONLY_WORDS = frozenset(
     "deyil yox yoxdur cox ucun menim bele hec olub edir nece qeder isleyir islemir yaxsi xahis"  # noqa: SIM905
     " zehmet artiq qaytarin cavab zeng bilmirem mene".split()
@@ -135,7 +135,7 @@ class LanguageIdentifier:
                 out.append(hint if hint in self.languages else self.languages[0])
             elif code in ("tr", "az") and self._english_with_names(text):
                 out.append("en")
-            elif code not in ("az", "en") and "az" in self.languages and self._schwa(text):
+            elif code not in ("az", "en") and self._written_as_azerbaijani(text):
                 out.append("az")  # Turkish or "other" by lingua, but written as Azerbaijani
             elif code in self.languages:
                 out.append(code)
@@ -158,13 +158,14 @@ class LanguageIdentifier:
 
         return self._detector.compute_language_confidence(rest, Language.ENGLISH) > 0.8
 
-    @staticmethod
-    def _schwa(text: str) -> bool:
+    def _written_as_azerbaijani(self, text: str) -> bool:
         """Written as Azerbaijani: two words with "ə", or two words Turkish does not have."""
-        if len(_SCHWA_WORD.findall(text)) >= SCHWA_WORDS:
+        if "az" not in self.languages:
+            return False
+        if len(_SCHWA_WORD.findall(text)) >= AZ_EVIDENCE:
             return True
         words = re.findall(r"\w+", fold_any(text))
-        return sum(w in AZ_ONLY_WORDS for w in words) >= SCHWA_WORDS
+        return sum(w in AZ_ONLY_WORDS for w in words) >= AZ_EVIDENCE
 
     @staticmethod
     def _letters_only(text: str) -> str:

@@ -266,65 +266,66 @@ DATED_CONTACT_RE = re.compile(
     rf"|(?<!\w){_DATES}\s+(?:\S+\s+){{0,3}}?(?:arad|yazd|yazmis|mail at|mesaj at|basvur|ulas"
     r"|sikayet et|zeng et|zeng ele|muraciet et|mektub)"
 )
-# A customer who has come over to the brand the post is addressed to (folded text, @handles
-# kept): "bugün @Mavihat'e geçtim", "switched to @Brightline", "Başqa provayderdən @SimsizNet-ə
-# keçdim", "3 ay önce rakipten geçtim, hiç pişman değilim". Leaving someone else for this brand
-# is no churn threat; with two @handles ("@A, @B'ye geçiyorum") the one left may be the one
-# addressed, so it stays churn.
-JOINED_HANDLE_RE = re.compile(
-    r"(?<![\w@])@\w+['-]?(?:y?[ae])?\s+(?:\w+\s+)?"
-    r"(?:gec(?:tim|tik|is yaptim)|kec(?:dim|dik)|tasidim)(?!\w)"
-    r"|(?<!\w)(?:switched|moved|ported\s+my\s+number)\s+(?:over\s+)?to\s+@\w+"
+# A move to a named @handle, done or announced (folded text, @handles kept): "bugün @Mavihat'e
+# geçtim", "yarın @Mavihat'e geçiyorum", "@AyNet-ə keçəcəyəm", "switched to @Brightline". The
+# handle it goes to decides who is left: the brand written to (no churn) or a rival (churn).
+SWITCH_TO_HANDLE_RE = re.compile(
+    r"(?<![\w@])@(?P<to>\w+)['-]?(?:y?[ae])?\s+(?:\w+\s+)?"
+    r"(?P<verb>gec(?:tim|tik|is yaptim|iyorum|iyoruz|ecegim|ecegiz|ecem)"
+    r"|kec(?:dim|dik|irem|irik|eceyem|ecem)|tasidim|tasiyorum|tasiyacagim)(?!\w)"
+    r"|(?<!\w)(?P<en_verb>switched|switching|moved|moving|ported\s+my\s+number"
+    r"|porting\s+my\s+number)\s+(?:over\s+)?to\s+@(?P<en_to>\w+)"
 )
+# the forms of SWITCH_TO_HANDLE_RE that report the move as done ("geçtim", "switched")
+SWITCH_DONE_RE = re.compile(
+    r"gectim|gectik|gecis yaptim|kecdim|kecdik|tasidim|switched|moved|ported"
+)
+# Left a rival for the brand written to: "3 ay önce rakipten geçtim", "Başqa provayderdən keçdim"
 JOINED_FROM_RE = re.compile(
     r"(?<!\w)(?:rakip(?:\s+firma)?\w*|bas[kq]a\s+(?:bir\s+)?(?:operator|provayder|firma|sirket|banka?)\w*)"
     r"[dt][ae]n\s+(?:\S+\s+){0,3}?(?:gec(?:tim|tik)|kec(?:dim|dik))(?!\w)"
 )
 
 
-# A move to a named @handle, done or announced ("yarın @Mavihat'e geçiyorum", "@AyNet-ə
-# keçəcəyəm", "switching to @Brightline"): the handle it goes to decides who is left
-SWITCH_TO_HANDLE_RE = re.compile(
-    r"(?<![\w@])@(\w+)['-]?(?:y?[ae])?\s+(?:\w+\s+)?"
-    r"(?:gec(?:tim|tik|is yaptim|iyorum|iyoruz|ecegim|ecegiz|ecem)"
-    r"|kec(?:dim|dik|irem|irik|eceyem|ecem)|tasidim|tasiyorum|tasiyacagim)(?!\w)"
-    r"|(?<!\w)(?:switched|switching|moved|moving|ported\s+my\s+number|porting\s+my\s+number)"
-    r"\s+(?:over\s+)?to\s+@(\w+)"
-)
-
-
-def _switch_target(folded: str) -> str | None:
+def _switch(folded: str) -> tuple[str, bool] | None:
+    """The @handle a move goes to, and whether it is done; None when no move is told."""
     m = SWITCH_TO_HANDLE_RE.search(folded)
-    return (m.group(1) or m.group(2)) if m else None
+    if m is None:
+        return None
+    verb = m.group("verb") or m.group("en_verb")
+    return m.group("to") or m.group("en_to"), bool(SWITCH_DONE_RE.fullmatch(verb.split()[0]))
 
 
-def joined_the_brand(folded: str, brand: str | None = None) -> bool:
-    """The customer says they switched to the brand they write about, or from a rival.
+JOINED, LEFT = "joined", "left"
 
-    With the brand known, the handle switched to must name it; without it, the post's only
-    @handle is taken to be the brand it is addressed to.
+
+def brand_switch(folded: str, brand: str | None = None) -> str | None:
+    """JOINED when the customer says they came over to the brand they write about ("bugün
+    @Mavihat'e geçtim", "rakipten geçtim"), LEFT when they move to a rival's @handle ("@TurkuazGSM
+    rezalet, yarın @Mavihat'e geçiyorum"), else None.
+
+    With the brand known, the handle switched to says which. Without it, a post's only @handle
+    is taken to be the brand it is addressed to, and with several the first one is.
     """
     if JOINED_FROM_RE.search(folded):
-        return True
-    target = _switch_target(folded)
-    if target is None or not JOINED_HANDLE_RE.search(folded):
-        return False
+        return JOINED
+    move = _switch(folded)
+    if move is None:
+        return None
+    target, done = move
     if brand:
-        return fold_any(brand).replace(" ", "") in target
-    return len({m.lower() for m in MENTION_RE.findall(folded)}) == 1
-
-
-def leaves_for_a_rival(folded: str, brand: str | None = None) -> bool:
-    """The customer moves to an @handle that is not the brand's: "@TurkuazGSM rezalet, yarın
-    @Mavihat'e geçiyorum". With the brand unknown, only where another @handle came first (the
-    one addressed)."""
-    target = _switch_target(folded)
-    if target is None:
-        return False
-    if brand:
-        return fold_any(brand).replace(" ", "") not in target
-    handles = [h.lower()[1:] for h in MENTION_RE.findall(folded)]
-    return len(set(handles)) >= 2 and handles[0] != target
+        ours = fold_any(brand).replace(" ", "") in target
+    else:
+        handles = [h.lower()[1:] for h in MENTION_RE.findall(folded)]
+        if len(set(handles)) == 1:
+            ours = True
+        elif handles and handles[0] != target:
+            ours = False
+        else:
+            return None
+    if ours:
+        return JOINED if done else None  # "I'm switching to you": not yet a customer
+    return LEFT
 
 
 # What may follow a post's last word: punctuation, emoji, spaces
@@ -436,8 +437,7 @@ class CueFinder:
         @handles and the brand's own name are left out: they say who is addressed, not what
         went wrong ("Kargola" is a brand, not a parcel; "@kargoladestek" no delivery).
         """
-        joined = joined_the_brand(folded, brand)
-        to_a_rival = not joined and leaves_for_a_rival(folded, brand)
+        switch = brand_switch(folded, brand)
         folded = strip_names(folded, brand)
         harm = self._count(self._harm, folded) + len(DOUBLE_CHARGE_RE.findall(folded))
         cues = Cues(
@@ -492,9 +492,9 @@ class CueFinder:
         loyal_leaving = LOYAL_RE.search(literal) and LEAVING_RE.search(literal)
         if CHURN in self.taxonomy.signals and loyal_leaving:
             signals.add(CHURN)
-        if joined:  # "@Mavihat'e geçtim": they came over to this brand
+        if switch == JOINED:  # "@Mavihat'e geçtim": they came over to this brand
             signals.discard(CHURN)
-        elif to_a_rival and CHURN in self.taxonomy.signals:  # "yarın @Mavihat'e geçiyorum"
+        elif switch == LEFT and CHURN in self.taxonomy.signals:  # "yarın @Rakip'e geçiyorum"
             signals.add(CHURN)
         if MANAGER_REQUEST in signals:
             asks.add(MANAGER)

@@ -133,7 +133,9 @@ def test_the_brand_known_decides_who_was_left(cue_finder, brand, churn):
         ("Saat 10'da da açık mısınız?", False),
     ],
 )
-def test_contact_told_as_a_list_of_dates_is_a_repeat_contact(cue_finder, text, repeat):
+def test_earlier_contact_told_by_dates_agents_or_times_is_a_repeat_contact(
+    cue_finder, text, repeat
+):
     assert ("repeat_contact" in cues_of(cue_finder, text).signals) == repeat
 
 
